@@ -1,0 +1,172 @@
+"""The plain data model shared by every stage, the store, the CLI and the API.
+
+Only dataclasses live here: no parsing, no I/O. Offsets are character offsets into
+``Article.text`` (Python string indices, end exclusive), so ``article.text[s.start:s.end]``
+always equals ``s.text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A slice of an article's text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Sentence:
+    """One sentence; ``candidate`` is true when the cheap pass kept it for parsing."""
+
+    index: int
+    span: Span
+    paragraph: int = 0
+    candidate: bool = True
+
+
+@dataclass(slots=True)
+class Entity:
+    """A named-entity mention as the NER model (or a dictionary) found it."""
+
+    span: Span
+    label: str
+    source: str = "ner"
+
+
+@dataclass(slots=True)
+class Actor:
+    """Who acts or is acted upon.
+
+    ``code`` is the PLOVER entity code: an ISO 3166 alpha-3 country or an
+    international organisation's short code (``kind == "igo"``). ``country`` is the
+    country the actor belongs to or acts in (ISO3), which equals ``code`` for states.
+    ``key`` identifies the actor across the article (all mentions share it) and across
+    the store.
+    """
+
+    name: str
+    code: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    kind: str = "country"
+    office: str | None = None
+    key: str = ""
+    span: Span | None = None
+    wikidata: str | None = None
+
+
+@dataclass(slots=True)
+class TimeExpression:
+    """A time expression normalised TIMEX3-style (``value`` like 2021-08-11, 2021-W32, P3D)."""
+
+    span: Span
+    type: str
+    value: str | None
+    anchored: bool = False
+
+
+@dataclass(slots=True)
+class EventDate:
+    """When an event happened: period start (``value``), its precision and how we know."""
+
+    value: str | None = None
+    precision: str | None = None
+    basis: str | None = None
+    timex: str | None = None
+    span: Span | None = None
+
+
+@dataclass(slots=True)
+class Place:
+    """A toponym resolved against the gazetteer."""
+
+    name: str
+    span: Span | None = None
+    geonames_id: int | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    feature_class: str | None = None
+    feature_code: str | None = None
+    admin1: str | None = None
+    precision: str | None = None
+    is_event_location: bool = False
+
+
+@dataclass(slots=True)
+class Quote:
+    """Reported speech: who said it (speaker), the cue verb and what was said (content)."""
+
+    content: Span
+    speaker: Actor | None = None
+    speaker_span: Span | None = None
+    cue: Span | None = None
+    direct: bool = True
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Where an event comes from: one sentence of one article, quoted verbatim."""
+
+    article_id: str
+    sentence: int
+    span: Span
+    quote: str
+    trigger: Span | None = None
+
+
+@dataclass(slots=True)
+class Event:
+    """One coded event (a report of it; clusters group reports of the same event)."""
+
+    id: str
+    type: str
+    evidence: Evidence
+    mode: str | None = None
+    context: list[str] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
+    recipients: list[Actor] = field(default_factory=list)
+    date: EventDate = field(default_factory=EventDate)
+    place: Place | None = None
+    modality: str = "asserted"
+    claimed_by: Actor | None = None
+    confidence: float = 0.0
+    intensity: float | None = None
+    quad: int | None = None
+    cameo: str | None = None
+    cluster_id: str | None = None
+
+
+@dataclass(slots=True)
+class Article:
+    """One news article and everything the stages found in it."""
+
+    id: str
+    text: str
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    source: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    origin: str | None = None
+    dateline: Place | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
+    times: list[TimeExpression] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def span_of(text: str, start: int, end: int) -> Span:
+    """Builds a Span whose ``text`` is exactly ``text[start:end]``."""
+    return Span(start, end, text[start:end])

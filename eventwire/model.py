@@ -170,3 +170,18 @@ class Article:
 def span_of(text: str, start: int, end: int) -> Span:
     """Builds a Span whose ``text`` is exactly ``text[start:end]``."""
     return Span(start, end, text[start:end])
+
+
+@dataclass(slots=True)
+class Failure:
+    """A record or article that could not be read or coded; stored in the ``failures`` table.
+
+    ``record`` locates it inside ``path`` (a line number, a WARC offset, a feed entry).
+    """
+
+    path: str
+    code: str
+    reason: str
+    hint: str = ""
+    record: str | None = None
+    stage: str = "read"

@@ -9,7 +9,7 @@ import unicodedata
 _SPACE = re.compile(r"\s+")
 
 
-def _digest(*parts: str, size: int = 16) -> str:
+def digest(*parts: str, size: int = 16) -> str:
     h = hashlib.blake2b(digest_size=size)
     for part in parts:
         h.update(part.encode("utf-8"))
@@ -24,15 +24,15 @@ def normalise_text(text: str) -> str:
 
 def article_id(text: str, title: str | None = None) -> str:
     """Stable id of an article from its normalised title and text (not from where it came)."""
-    return "a" + _digest(normalise_text(title or ""), normalise_text(text), size=10)
+    return "a" + digest(normalise_text(title or ""), normalise_text(text), size=10)
 
 
 def event_id(article: str, start: int, end: int, type_: str, actor_codes: list[str]) -> str:
     """Hash of article id, evidence span, type and the sorted actor codes."""
-    return "e" + _digest(article, str(start), str(end), type_, ",".join(sorted(actor_codes)),
+    return "e" + digest(article, str(start), str(end), type_, ",".join(sorted(actor_codes)),
                          size=10)
 
 
 def actor_key(kind: str, code: str | None, name: str) -> str:
     """Stable key of an actor across articles: kind, code and normalised name."""
-    return "r" + _digest(kind, code or "", normalise_text(name).lower(), size=8)
+    return "r" + digest(kind, code or "", normalise_text(name).lower(), size=8)

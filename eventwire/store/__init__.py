@@ -1,0 +1,239 @@
+"""The event store: SQLite (WAL) by default, PostgreSQL by URL, one SQLAlchemy Core layer.
+
+Writes happen in batched transactions: an article, its events, participants, evidence,
+quotes and the ingest progress that covers it commit together or not at all, so a run
+killed at any moment leaves no half-written article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, select, update
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from eventwire.errors import StoreError
+from eventwire.model import Article, Failure
+from eventwire.store import rows, schema
+from eventwire.store.migrations import migrate
+
+DEFAULT_URL = "sqlite:///eventwire.db"
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class WriteCounts:
+    new: int = 0
+    duplicate: int = 0
+    events: int = 0
+
+    def add(self, other: WriteCounts) -> None:
+        self.new += other.new
+        self.duplicate += other.duplicate
+        self.events += other.events
+
+
+def normalise_url(url: str) -> str:
+    """Accepts a plain file path as a SQLite store; leaves real URLs alone."""
+    if "://" in url:
+        return url.replace("postgres://", "postgresql+psycopg://", 1).replace(
+            "postgresql://", "postgresql+psycopg://", 1)
+    return f"sqlite:///{url}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    try:
+        if url.startswith("sqlite"):
+            path = url.split(":///", 1)[1] if ":///" in url else ""
+            if path and path != ":memory:":
+                Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, ModuleNotFoundError) as exc:
+        raise StoreError("E302", f"cannot use store URL {url!r}: {exc}",
+                         "use a file path, sqlite:///FILE or postgresql://USER@HOST/DB") from exc
+
+
+class Store:
+    """One store; safe to share in a process. ``open`` migrates it to the latest schema."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str = DEFAULT_URL) -> Store:
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                migrate(conn)
+        except OperationalError as exc:
+            raise StoreError("E303", f"cannot open the store at {url}: {exc.orig}",
+                             "check the path or server and your permissions") from exc
+        return cls(engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- writing ----------------------------------------------------------------------
+
+    def write(self, articles: Sequence[Article], failures: Sequence[Failure] = (),
+              run_id: int | None = None, done: dict[str, int] | None = None,
+              version: str = "") -> WriteCounts:
+        """Stores articles not stored yet, with everything coded in them, plus failures and
+        per-file progress, in one transaction."""
+        counts = WriteCounts()
+        with self.engine.begin() as conn:
+            fresh = self._fresh(conn, articles)
+            counts.duplicate = len(articles) - len(fresh)
+            counts.new = len(fresh)
+            counts.events = self._insert_articles(conn, fresh, version)
+            self._insert_failures(conn, failures, run_id)
+            for path, n in (done or {}).items():
+                self._set_progress(conn, path, n, run_id)
+        return counts
+
+    def _fresh(self, conn: Connection, articles: Sequence[Article]) -> list[Article]:
+        ids = list({a.id for a in articles})
+        seen: set[str] = set()
+        for chunk in _chunks(ids, 500):
+            seen |= set(conn.scalars(select(schema.articles.c.id)
+                                     .where(schema.articles.c.id.in_(chunk))))
+        fresh: list[Article] = []
+        for a in articles:
+            if a.id not in seen:
+                seen.add(a.id)
+                fresh.append(a)
+        return fresh
+
+    def _insert_articles(self, conn: Connection, articles: list[Article], version: str) -> int:
+        if not articles:
+            return 0
+        stamp = now()
+        actor_rows = {r["key"]: r for a in articles
+                      for r in map(rows.actor_row, rows.article_actors(a))}
+        insert_ignore(conn, schema.actors, list(actor_rows.values()), ["key"])
+        conn.execute(schema.articles.insert(),
+                     [rows.article_row(a, version, stamp) for a in articles])
+        events = {e.id: e for a in articles for e in a.events}
+        if not events:
+            return 0
+        conn.execute(schema.events.insert(), [rows.event_row(e, version) for e in events.values()])
+        conn.execute(schema.evidence.insert(), [rows.evidence_row(e) for e in events.values()])
+        parts = [r for e in events.values() for r in rows.participant_rows(e)]
+        if parts:
+            conn.execute(schema.participants.insert(), parts)
+        quotes = {q["id"]: q for a in articles for q in
+                  (rows.quote_row(a.id, x) for x in a.quotes)}
+        if quotes:
+            conn.execute(schema.quotes.insert(), list(quotes.values()))
+        return len(events)
+
+    def _insert_failures(self, conn: Connection, failures: Sequence[Failure],
+                         run_id: int | None) -> None:
+        if failures:
+            stamp = now()
+            conn.execute(schema.failures.insert(), [
+                {"run_id": run_id, "path": f.path, "record": f.record, "stage": f.stage,
+                 "code": f.code, "reason": f.reason, "hint": f.hint, "created_at": stamp}
+                for f in failures])
+
+    def _set_progress(self, conn: Connection, path: str, n: int, run_id: int | None) -> None:
+        t = schema.progress
+        if conn.execute(update(t).where(t.c.path == path)
+                        .values(records_done=n, run_id=run_id)).rowcount == 0:
+            conn.execute(t.insert().values(path=path, records_done=n, run_id=run_id))
+
+    def record_failures(self, failures: Sequence[Failure], run_id: int | None = None) -> None:
+        with self.engine.begin() as conn:
+            self._insert_failures(conn, failures, run_id)
+
+    # --- runs and progress ------------------------------------------------------------
+
+    def start_run(self, args: str) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(schema.runs.insert().values(
+                started_at=now(), status="running", args=args))
+            return int(result.inserted_primary_key[0])
+
+    def finish_run(self, run_id: int, status: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(schema.runs).where(schema.runs.c.id == run_id)
+                         .values(finished_at=now(), status=status))
+
+    def progress(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {p: n for p, n in conn.execute(
+                select(schema.progress.c.path, schema.progress.c.records_done))}
+
+    def clear_progress(self, paths: Iterable[str]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(schema.progress).where(schema.progress.c.path.in_(list(paths))))
+
+    # --- reading and deleting ---------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(schema.articles.c.id)
+                               .where(schema.articles.c.id == article_id)) is not None
+
+    def delete_article(self, article_id: str) -> bool:
+        """Removes an article and everything coded from it; True when it existed."""
+        with self.engine.begin() as conn:
+            event_ids = select(schema.events.c.id).where(
+                schema.events.c.article_id == article_id)
+            for table in (schema.participants, schema.evidence):
+                conn.execute(delete(table).where(table.c.event_id.in_(event_ids)))
+            for table in (schema.events, schema.quotes):
+                conn.execute(delete(table).where(table.c.article_id == article_id))
+            conn.execute(delete(schema.article_copies)
+                         .where(schema.article_copies.c.article_id == article_id))
+            return conn.execute(delete(schema.articles)
+                                .where(schema.articles.c.id == article_id)).rowcount > 0
+
+    def counts(self) -> dict[str, int]:
+        from sqlalchemy import func
+
+        with self.engine.connect() as conn:
+            return {t.name: int(conn.scalar(select(func.count()).select_from(t)) or 0)
+                    for t in (schema.articles, schema.events, schema.actors, schema.quotes,
+                              schema.failures, schema.article_copies)}
+
+
+def insert_ignore(conn: Connection, table: Table, values: list[dict[str, Any]],
+                  keys: list[str]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL."""
+    if not values:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    conn.execute(insert(table).on_conflict_do_nothing(index_elements=keys), values)
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

@@ -1,0 +1,205 @@
+"""Composes the stages, batches articles, counts and times each stage, isolates failures.
+
+``Pipeline(res).process(articles)`` codes a batch in this process; ``run(items, cfg)``
+streams any number of articles through ``workers`` processes (each loads the model once)
+and yields results in input order, so writes downstream are deterministic.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing as mp
+import time
+import traceback
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+
+from eventwire import config as config_mod
+from eventwire.ids import article_id
+from eventwire.model import Article, Failure
+from eventwire.resources import Resources
+from eventwire.stages import Stage, Work
+
+STAGE_ORDER = ("segment", "parse", "actors", "events", "dates", "places", "attribution")
+PIPELINE_VERSION = "eventwire-0.1.0"
+_COUNTED = ("sentences", "entities", "actors", "times", "places", "quotes", "events")
+
+
+@dataclass
+class StageStats:
+    """What one stage did: seconds spent, articles seen, items it added."""
+
+    seconds: float = 0.0
+    articles: int = 0
+    added: int = 0
+
+    def add(self, other: StageStats) -> None:
+        self.seconds += other.seconds
+        self.articles += other.articles
+        self.added += other.added
+
+
+@dataclass
+class BatchResult:
+    articles: list[Article] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    stats: dict[str, StageStats] = field(default_factory=dict)
+
+
+def merge_stats(total: dict[str, StageStats], part: dict[str, StageStats]) -> None:
+    for name, s in part.items():
+        total.setdefault(name, StageStats()).add(s)
+
+
+def build_stages(res: Resources) -> list[Stage]:
+    """Builds every installed stage in order; a stage module that is absent is skipped."""
+    stages: list[Stage] = []
+    for name in STAGE_ORDER:
+        try:
+            module = importlib.import_module(f"eventwire.stages.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"eventwire.stages.{name}":
+                raise
+            continue
+        stages.append(module.build(res))
+    return stages
+
+
+def _size(article: Article) -> int:
+    return sum(len(getattr(article, name)) for name in _COUNTED)
+
+
+class Pipeline:
+    """All stages, built once; ``process`` codes a batch of articles."""
+
+    def __init__(self, res: Resources | None = None) -> None:
+        self.res = res or Resources()
+        self.stages = build_stages(self.res)
+
+    @property
+    def stage_names(self) -> list[str]:
+        return [s.name for s in self.stages]
+
+    def process(self, articles: Sequence[Article]) -> BatchResult:
+        result = BatchResult()
+        works = [Work(a) for a in articles]
+        failed: set[int] = set()
+        for stage in self.stages:
+            live = [w for w in works if id(w) not in failed]
+            stats = result.stats.setdefault(stage.name, StageStats())
+            before = sum(_size(w.article) for w in live)
+            t0 = time.perf_counter()
+            self._run_stage(stage, live, failed, result.failures)
+            stats.seconds += time.perf_counter() - t0
+            stats.articles += len(live)
+            stats.added += sum(_size(w.article) for w in live
+                               if id(w) not in failed) - before
+        result.articles = [w.article for w in works if id(w) not in failed]
+        return result
+
+    def _run_stage(self, stage: Stage, works: list[Work], failed: set[int],
+                   failures: list[Failure]) -> None:
+        batch = getattr(stage, "batch", None)
+        if batch is not None:
+            try:
+                batch(works)
+                return
+            except Exception:  # noqa: BLE001 - fall back to one by one to find the bad one
+                pass
+        for work in works:
+            try:
+                stage(work)
+            except Exception as exc:  # noqa: BLE001 - one bad article never stops a run
+                failed.add(id(work))
+                failures.append(_stage_failure(stage.name, work.article, exc))
+
+
+def _stage_failure(stage: str, article: Article, exc: Exception) -> Failure:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f" at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else ""
+    return Failure(
+        path=article.origin or article.id, code="E201", stage=stage, record=article.id,
+        reason=f"stage {stage} failed on article {article.id}: "
+               f"{type(exc).__name__}: {exc}{at}",
+        hint="the article was skipped; report it with `eventwire extract` output attached")
+
+
+def extract_text(text: str, published: str | None = None, source: str | None = None,
+                 title: str | None = None, res: Resources | None = None) -> Article:
+    """Codes one text (the public ``eventwire.extract``)."""
+    article = Article(id=article_id(text, title), text=text, title=title,
+                      published=published, source=source)
+    return extract_articles([article], res)[0]
+
+
+def extract_articles(articles: Sequence[Article], res: Resources | None = None) -> list[Article]:
+    """Codes articles in this process; raises the first stage failure instead of skipping."""
+    result = Pipeline(res).process(articles)
+    if result.failures:
+        f = result.failures[0]
+        from eventwire.errors import EventwireError
+        raise EventwireError(f.code, f.reason, f.hint)
+    return result.articles
+
+
+# --- many articles, several processes -------------------------------------------------
+
+_WORKER: dict[str, Pipeline] = {}
+
+
+def _init_worker(cfg: config_mod.Config) -> None:
+    _WORKER["pipeline"] = Pipeline(Resources(cfg))
+
+
+def _work(batch: list[Article]) -> BatchResult:
+    return _WORKER["pipeline"].process(batch)
+
+
+def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def worker_count(cfg: config_mod.Config) -> int:
+    n = int(cfg["pipeline"]["workers"])
+    return n if n > 0 else max(1, mp.cpu_count())
+
+
+def run(articles: Iterable[Article], cfg: config_mod.Config,
+        pipeline: Pipeline | None = None) -> Iterator[BatchResult]:
+    """Codes a stream of articles in batches of ``pipeline.batch_size``, in input order."""
+    size = int(cfg["pipeline"]["batch_size"])
+    yield from run_batches(batched(articles, size), cfg, pipeline)
+
+
+def run_batches(batches: Iterable[list[Article]], cfg: config_mod.Config,
+                pipeline: Pipeline | None = None) -> Iterator[BatchResult]:
+    """One BatchResult per input batch, in input order.
+
+    With one worker the stages run in this process (``pipeline`` reused if given); with
+    more, each worker process builds its own Pipeline once. Memory stays bounded: at most
+    two batches per worker are in flight.
+    """
+    workers = worker_count(cfg)
+    if workers == 1:
+        pipe = pipeline or Pipeline(Resources(cfg))
+        for batch in batches:
+            yield pipe.process(batch) if batch else BatchResult()
+        return
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(cfg,)) as pool:
+        yield from _bounded_imap(pool, iter(batches), workers * 2)
+
+
+def _bounded_imap(pool, batches: Iterator[list[Article]], window: int) -> Iterator[BatchResult]:  # type: ignore[no-untyped-def]
+    """Ordered map that never reads more than ``window`` batches ahead of the consumer."""
+    pending: deque = deque()  # type: ignore[type-arg]
+    for batch in batches:
+        pending.append(pool.apply_async(_work, (batch,)))
+        if len(pending) >= window:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()

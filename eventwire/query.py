@@ -1,0 +1,255 @@
+"""One filter model -> SQL, used by the CLI, the API and the UI alike.
+
+Every query is built with SQLAlchemy expressions and bound parameters; no SQL text is
+concatenated from user input.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Integer, and_, exists, func, or_, select
+from sqlalchemy.sql import ColumnElement, Select
+
+from eventwire.errors import EventwireError
+from eventwire.store import schema
+
+E, P, A, EV, ART = (schema.events, schema.participants, schema.actors, schema.evidence,
+                    schema.articles)
+
+SORTS = {"date": E.c.date_value, "confidence": E.c.confidence, "id": E.c.id,
+         "intensity": E.c.intensity}
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+MAX_LIMIT = 1000
+
+
+@dataclass
+class EventFilter:
+    """What a user can ask of the events: every field optional."""
+
+    actor: str | None = None
+    recipient: str | None = None
+    type: str | None = None
+    mode: str | None = None
+    modality: str | None = None
+    since: str | None = None
+    until: str | None = None
+    place: str | None = None
+    country: str | None = None
+    text: str | None = None
+    min_confidence: float | None = None
+    article_id: str | None = None
+    cluster_id: str | None = None
+    clusters: bool = True
+    sort: str = "-date"
+    limit: int = 100
+    cursor: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _bad(message: str, hint: str) -> EventwireError:
+    return EventwireError("E401", message, hint)
+
+
+def date_bound(value: str, upper: bool) -> str:
+    """'2021', '2021-08' or '2021-08-11' as an inclusive bound on YYYY-MM-DD strings."""
+    if not _DATE.match(value):
+        raise _bad(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD",
+                   "write dates like 2021-08-11")
+    if not upper:
+        return value
+    return value + {4: "-12-31", 7: "-31"}.get(len(value), "")
+
+
+def _actor_match(term: str) -> ColumnElement[bool]:
+    t = term.strip()
+    if re.fullmatch(r"[A-Z]{3}", t):
+        return or_(A.c.code == t, A.c.country == t)
+    return or_(func.lower(A.c.name).contains(t.lower(), autoescape=True),
+               func.lower(A.c.code) == t.lower())
+
+
+def _has_participant(role: str, term: str) -> ColumnElement[bool]:
+    return exists(select(P.c.event_id).join(A, A.c.key == P.c.actor_key).where(
+        P.c.event_id == E.c.id, P.c.role == role, _actor_match(term)))
+
+
+def _types(value: str) -> list[str]:
+    return [t.strip().upper() for t in value.split(",") if t.strip()]
+
+
+def conditions(f: EventFilter) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a filter."""
+    where: list[ColumnElement[bool]] = []
+    if f.actor:
+        where.append(_has_participant("actor", f.actor))
+    if f.recipient:
+        where.append(_has_participant("recipient", f.recipient))
+    if f.type:
+        where.append(E.c.type.in_(_types(f.type)))
+    if f.mode:
+        where.append(E.c.mode == f.mode)
+    if f.modality:
+        where.append(E.c.modality == f.modality)
+    if f.since:
+        where.append(E.c.date_value >= date_bound(f.since, upper=False))
+    if f.until:
+        where.append(E.c.date_value <= date_bound(f.until, upper=True))
+    if f.place:
+        where.append(or_(func.lower(E.c.place_name).contains(f.place.lower(), autoescape=True),
+                         E.c.place_country == f.place.upper()))
+    if f.country:
+        where.append(E.c.place_country == f.country.upper())
+    if f.text:
+        where.append(exists(select(EV.c.event_id).where(
+            EV.c.event_id == E.c.id,
+            func.lower(EV.c.quote).contains(f.text.lower(), autoescape=True))))
+    if f.min_confidence is not None:
+        where.append(E.c.confidence >= f.min_confidence)
+    if f.article_id:
+        where.append(E.c.article_id == f.article_id)
+    if f.cluster_id:
+        where.append(E.c.cluster_id == f.cluster_id)
+    if f.clusters and not f.cluster_id:
+        where.append(E.c.cluster_id == E.c.id)
+    return where
+
+
+def _sort(f: EventFilter) -> tuple[Any, bool]:
+    name = f.sort.lstrip("-")
+    if name not in SORTS:
+        raise _bad(f"cannot sort by {f.sort!r}", f"sort by one of {', '.join(sorted(SORTS))}"
+                   " (prefix - for descending)")
+    column = SORTS[name]
+    if name == "date":
+        column = func.coalesce(column, "")
+    return column, f.sort.startswith("-")
+
+
+def encode_cursor(value: Any, event_id: str) -> str:
+    raw = json.dumps([value, event_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[Any, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, event_id = json.loads(raw)
+        if not isinstance(event_id, str):
+            raise ValueError("bad id")
+        return value, event_id
+    except (ValueError, TypeError) as exc:
+        raise _bad("the cursor is not one this server gave out",
+                   "pass the next_cursor of the previous page unchanged") from exc
+
+
+def _page(f: EventFilter) -> Select[Any]:
+    column, desc = _sort(f)
+    stmt = select(E, column.label("sort_value")).where(and_(*conditions(f)))
+    if f.cursor:
+        value, last = decode_cursor(f.cursor)
+        if desc:
+            stmt = stmt.where(or_(column < value, and_(column == value, E.c.id < last)))
+        else:
+            stmt = stmt.where(or_(column > value, and_(column == value, E.c.id > last)))
+    order = (column.desc(), E.c.id.desc()) if desc else (column.asc(), E.c.id.asc())
+    if not 1 <= f.limit <= MAX_LIMIT:
+        raise _bad(f"limit {f.limit} is out of range", f"use 1..{MAX_LIMIT}")
+    return stmt.order_by(*order).limit(f.limit + 1)
+
+
+@dataclass
+class Page:
+    events: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+def events(conn: Connection, f: EventFilter) -> Page:
+    """One page of events (cluster representatives by default) with participants,
+    evidence and their article's metadata."""
+    found = [dict(r._mapping) for r in conn.execute(_page(f))]
+    more = len(found) > f.limit
+    found = found[:f.limit]
+    cursor = encode_cursor(found[-1]["sort_value"], found[-1]["id"]) if more and found else None
+    return Page(hydrate(conn, found), cursor)
+
+
+def count(conn: Connection, f: EventFilter) -> int:
+    return int(conn.scalar(select(func.count()).select_from(E).where(and_(*conditions(f))))
+               or 0)
+
+
+def hydrate(conn: Connection, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Adds actors, recipients, evidence, article metadata and report counts to event rows."""
+    if not found:
+        return []
+    ids = [r["id"] for r in found]
+    people: dict[str, dict[str, list[dict[str, Any]]]] = {i: {"actor": [], "recipient": []}
+                                                          for i in ids}
+    for row in conn.execute(select(P, A).join(A, A.c.key == P.c.actor_key)
+                            .where(P.c.event_id.in_(ids)).order_by(P.c.position)):
+        m = dict(row._mapping)
+        people[m["event_id"]][m["role"]].append(_participant(m))
+    proofs = {r.event_id: dict(r._mapping) for r in conn.execute(
+        select(EV).where(EV.c.event_id.in_(ids)))}
+    article_ids = list({r["article_id"] for r in found})
+    meta = {r.id: dict(r._mapping) for r in conn.execute(
+        select(ART.c.id, ART.c.title, ART.c.published, ART.c.source, ART.c.url, ART.c.lang)
+        .where(ART.c.id.in_(article_ids)))}
+    reports = dict(conn.execute(
+        select(E.c.cluster_id, func.count()).where(
+            E.c.cluster_id.in_([r["cluster_id"] for r in found]))
+        .group_by(E.c.cluster_id)).tuples().all())
+    out = []
+    for r in found:
+        r.pop("sort_value", None)
+        r["context"] = [c for c in (r["context"] or "").split(";") if c]
+        r["actors"] = people[r["id"]]["actor"]
+        r["recipients"] = people[r["id"]]["recipient"]
+        r["evidence"] = proofs.get(r["id"])
+        r["article"] = meta.get(r["article_id"])
+        r["reports"] = int(reports.get(r["cluster_id"], 1))
+        out.append(r)
+    return out
+
+
+def _participant(m: dict[str, Any]) -> dict[str, Any]:
+    return {k: m[k] for k in ("key", "name", "code", "country", "sector", "kind", "office",
+                              "mention_text", "mention_start", "mention_end")}
+
+
+def event(conn: Connection, event_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(E).where(E.c.id == event_id)).first()
+    return hydrate(conn, [dict(row._mapping)])[0] if row else None
+
+
+def article(conn: Connection, article_id: str) -> dict[str, Any] | None:
+    """An article with its stored annotations and all its events (reports, not clusters)."""
+    row = conn.execute(select(ART).where(ART.c.id == article_id)).first()
+    if row is None:
+        return None
+    data = dict(row._mapping)
+    data["annotations"] = json.loads(data["annotations"] or "{}")
+    f = EventFilter(article_id=article_id, clusters=False, sort="id", limit=MAX_LIMIT)
+    data["events"] = events(conn, f).events
+    return data
+
+
+def actors(conn: Connection, term: str | None = None, limit: int = 100,
+           offset: int = 0) -> list[dict[str, Any]]:
+    """Actors with how many events they act in and receive, most active first."""
+    as_actor = func.sum(func.cast(P.c.role == "actor", Integer))
+    as_recipient = func.sum(func.cast(P.c.role == "recipient", Integer))
+    stmt = (select(A, func.count(P.c.event_id).label("events"),
+                   func.coalesce(as_actor, 0).label("as_actor"),
+                   func.coalesce(as_recipient, 0).label("as_recipient"))
+            .select_from(A.outerjoin(P, P.c.actor_key == A.c.key))
+            .group_by(*A.c).order_by(func.count(P.c.event_id).desc(), A.c.name)
+            .limit(limit).offset(offset))
+    if term:
+        stmt = stmt.where(_actor_match(term))
+    return [dict(r._mapping) for r in conn.execute(stmt)]

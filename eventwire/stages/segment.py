@@ -1,0 +1,95 @@
+"""The cheap pass: paragraphs and sentences, and which sentences may hold an event.
+
+Runs on every sentence of every article with only the tokenizer and a rule-based
+sentencizer (tens of thousands of words a second). A sentence is a *candidate* (parsed
+by the full model later) when it contains both an event-trigger form and an actor form
+from the lexicons of the events and actors stages. With ``pipeline.select = "all"``
+every sentence is a candidate.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from eventwire.model import Sentence, span_of
+from eventwire.resources import Resources
+from eventwire.stages import Work
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]{2,}\S)")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each non-blank paragraph, split on blank lines or indented lines."""
+    start = 0
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        yield from _trimmed(text, start, m.start())
+        start = m.end()
+    yield from _trimmed(text, start, len(text))
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield start, end
+
+
+def _lexicon(res: Resources, module: str, func: str) -> frozenset[str] | None:
+    """A stage's cheap-pass lexicon, or None while that stage is not installed."""
+    try:
+        mod = importlib.import_module(f"eventwire.stages.{module}")
+    except ModuleNotFoundError:
+        return None
+    fn = getattr(mod, func, None)
+    return fn(res) if fn else None
+
+
+@dataclass
+class Lexicons:
+    triggers: frozenset[str] | None
+    actors: frozenset[str] | None
+
+    def keeps(self, sentence_text: str) -> bool:
+        if self.triggers is None or self.actors is None:
+            return True
+        words = {w.lower() for w in _WORD.findall(sentence_text)}
+        return not words.isdisjoint(self.triggers) and not words.isdisjoint(self.actors)
+
+
+class Segment:
+    name = "segment"
+
+    def __init__(self, res: Resources) -> None:
+        self.nlp = res.segmenter
+        self.select_all = res.cfg["pipeline"]["select"] == "all"
+        self.lexicons = Lexicons(_lexicon(res, "events", "trigger_forms"),
+                                 _lexicon(res, "actors", "actor_forms"))
+
+    def __call__(self, work: Work) -> None:
+        article = work.article
+        if article.sentences:
+            return
+        text = article.text
+        spans = list(paragraphs(text))
+        docs = self.nlp.pipe(text[s:e].replace("\n", " ") for s, e in spans)
+        for para, ((p_start, _), doc) in enumerate(zip(spans, docs, strict=True)):
+            for sent in doc.sents:
+                start, end = p_start + sent.start_char, p_start + sent.end_char
+                while end > start and text[end - 1].isspace():
+                    end -= 1
+                if end <= start:
+                    continue
+                span = span_of(text, start, end)
+                keep = self.select_all or self.lexicons.keeps(span.text)
+                article.sentences.append(
+                    Sentence(len(article.sentences), span, para, keep))
+
+
+def build(res: Resources) -> Segment:
+    return Segment(res)

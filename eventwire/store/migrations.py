@@ -1,0 +1,56 @@
+"""Schema migrations: small numbered functions, applied in order inside one transaction.
+
+A new schema change is a new function appended to ``MIGRATIONS``; released ones are never
+edited. The store's version lives in ``meta.schema_version``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, inspect, select
+
+from eventwire.errors import StoreError
+from eventwire.store import schema
+
+Migration = Callable[[Connection], None]
+
+
+def _v1_initial(conn: Connection) -> None:
+    schema.metadata.create_all(conn)
+
+
+MIGRATIONS: list[tuple[int, str, Migration]] = [
+    (1, "initial tables", _v1_initial),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table("meta"):
+        return 0
+    row = conn.execute(select(schema.meta.c.value)
+                       .where(schema.meta.c.key == "schema_version")).first()
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: Connection) -> int:
+    """Brings the schema to ``LATEST``; refuses a store made by a newer eventwire."""
+    version = current_version(conn)
+    if version > LATEST:
+        raise StoreError("E301", f"the store has schema version {version}, this eventwire "
+                         f"knows up to {LATEST}", "upgrade eventwire to read this store")
+    for number, _about, step in MIGRATIONS:
+        if number > version:
+            step(conn)
+            _set_version(conn, number)
+    return LATEST
+
+
+def _set_version(conn: Connection, number: int) -> None:
+    table = schema.meta
+    updated = conn.execute(table.update().where(table.c.key == "schema_version")
+                           .values(value=str(number)))
+    if updated.rowcount == 0:
+        conn.execute(table.insert().values(key="schema_version", value=str(number)))

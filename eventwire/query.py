@@ -200,10 +200,10 @@ def hydrate(conn: Connection, found: list[dict[str, Any]]) -> list[dict[str, Any
     meta = {r.id: dict(r._mapping) for r in conn.execute(
         select(ART.c.id, ART.c.title, ART.c.published, ART.c.source, ART.c.url, ART.c.lang)
         .where(ART.c.id.in_(article_ids)))}
-    reports = dict(conn.execute(
+    reports: dict[str, int] = dict(conn.execute(  # type: ignore[arg-type]
         select(E.c.cluster_id, func.count()).where(
             E.c.cluster_id.in_([r["cluster_id"] for r in found]))
-        .group_by(E.c.cluster_id)).tuples().all())
+        .group_by(E.c.cluster_id)).all())
     out = []
     for r in found:
         r.pop("sort_value", None)

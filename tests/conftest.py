@@ -34,3 +34,53 @@ def resources():
     from eventwire.resources import Resources
 
     return Resources()
+
+
+def make_article(text: str, title: str = "Test", published: str = "2024-03-05"):
+    """A hand-made coded article (no NLP): one CONSULT between two states, with evidence."""
+    from eventwire.ids import article_id, event_id
+    from eventwire.model import Actor, Article, Event, EventDate, Evidence, Place, Sentence
+    from eventwire.model import span_of
+
+    aid = article_id(text, title)
+    first = text.index(".") + 1
+    sent = span_of(text, 0, first)
+    a1 = Actor("Norway", "NOR", "NOR", "GOV", "country", key="r-nor",
+               span=span_of(text, 0, len("Norway")))
+    a2 = Actor("Chile", "CHL", "CHL", "GOV", "country", key="r-chl")
+    ev = Event(
+        id=event_id(aid, sent.start, sent.end, "CONSULT", ["NOR", "CHL"]), type="CONSULT",
+        evidence=Evidence(aid, 0, sent, sent.text), mode="visit", actors=[a1],
+        recipients=[a2], date=EventDate("2024-03-04", "day", "explicit", "2024-03-04"),
+        place=Place("Santiago", None, 3871336, "CHL", -33.45, -70.65, "P", "PPLC", None,
+                    "point", True),
+        confidence=0.9, intensity=4.0, quad=1, cameo="04")
+    return Article(id=aid, text=text, title=title, published=published, source="test",
+                   sentences=[Sentence(0, sent)], actors=[a1], events=[ev])
+
+
+def store_urls(tmp_path: Path) -> list[str]:
+    urls = [f"sqlite:///{tmp_path / 'store.db'}"]
+    pg = os.environ.get("EVENTWIRE_TEST_PG_URL")
+    if pg:
+        urls.append(pg)
+    return urls
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path: Path) -> str:
+    """A fresh, empty store on each backend (PostgreSQL from EVENTWIRE_TEST_PG_URL)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    url = os.environ.get("EVENTWIRE_TEST_PG_URL")
+    if not url:
+        skip_or_fail("PostgreSQL not configured: set EVENTWIRE_TEST_PG_URL (.ci/run does)")
+    from sqlalchemy import create_engine, text
+
+    from eventwire.store import normalise_url
+
+    engine = create_engine(normalise_url(url))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    return url

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, exists, func, or_, select
+from sqlalchemy import Connection, Integer, and_, exists, func, or_, select, true
 from sqlalchemy.sql import ColumnElement, Select
 
 from eventwire.errors import EventwireError
@@ -149,7 +149,7 @@ def decode_cursor(cursor: str) -> tuple[Any, str]:
 
 def _page(f: EventFilter) -> Select[Any]:
     column, desc = _sort(f)
-    stmt = select(E, column.label("sort_value")).where(and_(*conditions(f)))
+    stmt = select(E, column.label("sort_value")).where(and_(true(), *conditions(f)))
     if f.cursor:
         value, last = decode_cursor(f.cursor)
         if desc:
@@ -179,7 +179,7 @@ def events(conn: Connection, f: EventFilter) -> Page:
 
 
 def count(conn: Connection, f: EventFilter) -> int:
-    return int(conn.scalar(select(func.count()).select_from(E).where(and_(*conditions(f))))
+    return int(conn.scalar(select(func.count()).select_from(E).where(and_(true(), *conditions(f))))
                or 0)
 
 

@@ -35,3 +35,11 @@ def shipped_schema() -> dict[str, Any]:
     """The schema file stored in the package (a test keeps it equal to the generated one)."""
     text = resources.files("eventwire").joinpath(SCHEMA_FILE).read_text("utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
+
+
+if __name__ == "__main__":  # regenerate the shipped schema file
+    from pathlib import Path
+
+    target = Path(__file__).parent / SCHEMA_FILE
+    target.write_text(json.dumps(generate_schema(), indent=2, sort_keys=True) + "\n", "utf-8")
+    print(f"wrote {target}")

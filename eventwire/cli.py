@@ -403,6 +403,24 @@ def info(db: DbOpt = None, config: ConfigOpt = None) -> None:
 
 @app.command()
 @friendly
+def check(db: DbOpt = None, config: ConfigOpt = None) -> None:
+    """Verify the store: SQLite integrity_check and foreign keys, orphan rows, and that
+    every evidence quote equals the article text at its offsets. Exit 1 on a problem."""
+    from eventwire.store.check import check as run_check
+
+    store = _store(_cfg(config, db))
+    problems = run_check(store)
+    counts = store.counts()
+    out.print(f"checked {counts['articles']} articles, {counts['events']} events")
+    for p in problems:
+        out.print(f"[red]problem[/] {p.check}: {p.detail}")
+    if problems:
+        raise typer.Exit(1)
+    out.print("[green]store is sound[/]")
+
+
+@app.command()
+@friendly
 def serve(
     db: DbOpt = None, host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None, config: ConfigOpt = None,

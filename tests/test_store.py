@@ -99,3 +99,18 @@ def test_newer_schema_is_refused(tmp_path) -> None:
     with pytest.raises(StoreError) as info:
         Store.open(url)
     assert info.value.code == "E301"
+
+
+def test_check_finds_a_corrupted_evidence_offset(store_url: str) -> None:
+    from sqlalchemy import update
+
+    from eventwire.store import schema
+    from eventwire.store.check import check
+
+    store = Store.open(store_url)
+    store.write([make_article("Norway hosted talks with Chile. Then they left.")], version="t")
+    assert check(store) == []
+    with store.engine.begin() as conn:
+        conn.execute(update(schema.evidence).values(start=3))
+    problems = check(store)
+    assert [p.check for p in problems] == ["evidence offsets"]

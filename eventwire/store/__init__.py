@@ -103,40 +103,38 @@ class Store:
               run_id: int | None = None, done: dict[str, int] | None = None,
               version: str = "") -> WriteCounts:
         """Stores articles not stored yet, with everything coded in them, plus failures and
-        per-file progress, in one transaction."""
+        per-file progress, in one transaction.
+
+        The transaction starts with a write (insert-or-ignore of the articles, returning
+        the ids that were new), so concurrent writers on SQLite queue on the write lock
+        instead of failing, and two ingests of the same article store it once.
+        """
         counts = WriteCounts()
+        unique = list({a.id: a for a in articles}.values())
         with self.engine.begin() as conn:
-            fresh = self._fresh(conn, articles)
-            counts.duplicate = len(articles) - len(fresh)
-            counts.new = len(fresh)
-            counts.events = self._insert_articles(conn, fresh, version)
+            stamp = now()
+            inserted = set(insert_ignore(conn, schema.articles,
+                                         [rows.article_row(a, version, stamp) for a in unique],
+                                         ["id"], returning=schema.articles.c.id))
+            fresh = [a for a in unique if a.id in inserted]
+            counts.new, counts.duplicate = len(fresh), len(articles) - len(fresh)
+            counts.events = self._insert_coded(conn, fresh, version)
             self._insert_failures(conn, failures, run_id)
             for path, n in (done or {}).items():
                 self._set_progress(conn, path, n, run_id)
         return counts
 
-    def _fresh(self, conn: Connection, articles: Sequence[Article]) -> list[Article]:
-        ids = list({a.id for a in articles})
-        seen: set[str] = set()
-        for chunk in _chunks(ids, 500):
-            seen |= set(conn.scalars(select(schema.articles.c.id)
-                                     .where(schema.articles.c.id.in_(chunk))))
-        fresh: list[Article] = []
-        for a in articles:
-            if a.id not in seen:
-                seen.add(a.id)
-                fresh.append(a)
-        return fresh
-
-    def _insert_articles(self, conn: Connection, articles: list[Article], version: str) -> int:
+    def _insert_coded(self, conn: Connection, articles: list[Article], version: str) -> int:
+        """Actors, events, participants, evidence and quotes of newly stored articles."""
         if not articles:
             return 0
-        stamp = now()
         actor_rows = {r["key"]: r for a in articles
                       for r in map(rows.actor_row, rows.article_actors(a))}
         insert_ignore(conn, schema.actors, list(actor_rows.values()), ["key"])
-        conn.execute(schema.articles.insert(),
-                     [rows.article_row(a, version, stamp) for a in articles])
+        quotes = {q["id"]: q for a in articles for q in
+                  (rows.quote_row(a.id, x) for x in a.quotes)}
+        if quotes:
+            conn.execute(schema.quotes.insert(), list(quotes.values()))
         events = {e.id: e for a in articles for e in a.events}
         if not events:
             return 0
@@ -145,10 +143,6 @@ class Store:
         parts = [r for e in events.values() for r in rows.participant_rows(e)]
         if parts:
             conn.execute(schema.participants.insert(), parts)
-        quotes = {q["id"]: q for a in articles for q in
-                  (rows.quote_row(a.id, x) for x in a.quotes)}
-        if quotes:
-            conn.execute(schema.quotes.insert(), list(quotes.values()))
         return len(events)
 
     def _insert_failures(self, conn: Connection, failures: Sequence[Failure],
@@ -223,15 +217,20 @@ class Store:
 
 
 def insert_ignore(conn: Connection, table: Table, values: list[dict[str, Any]],
-                  keys: list[str]) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL."""
+                  keys: list[str], returning: Any = None) -> list[Any]:
+    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL; with ``returning``, the
+    values of that column for the rows actually inserted."""
     if not values:
-        return
+        return []
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    conn.execute(insert(table).on_conflict_do_nothing(index_elements=keys), values)
+    stmt = insert(table).on_conflict_do_nothing(index_elements=keys)
+    if returning is None:
+        conn.execute(stmt, values)
+        return []
+    return list(conn.scalars(stmt.returning(returning, sort_by_parameter_order=True), values))
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:

@@ -1,0 +1,328 @@
+"""Events: triggers -> PLOVER type, mode, contexts, actors and recipients, modality.
+
+For each parsed sentence the stage finds trigger words from the lexicon
+(``data/events/triggers.toml``), reads actors and recipients off the dependency parse
+(:mod:`events_args`), the modality, mode and contexts from cue tables
+(:mod:`events_cues`), and asks the trained type classifier (``eventwire.classifier``)
+about the (source, target) pair. Rules and classifier are combined transparently: the
+rule's type stands unless the classifier prefers one of the trigger's listed alternatives
+with confidence; agreement raises the confidence, disagreement lowers it. Which one decided
+is recorded per event in ``article.meta["events"]``.
+
+One event per (type, actors, recipients) and sentence; the evidence is that sentence.
+Events under ``events.min_confidence`` are dropped (precision first).
+
+Reads: ``work.docs``, ``article.sentences``, ``article.actors``. Writes: ``article.events``,
+``article.meta["events"]``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from eventwire import ontology
+from eventwire.errors import EventwireError
+from eventwire.ids import event_id
+from eventwire.model import Actor, Event, Evidence, Sentence
+from eventwire.resources import Resources
+from eventwire.stages import Work, token_span
+from eventwire.stages import events_args as args
+from eventwire.stages import events_cues as cues
+from eventwire.stages.events_lexicon import Lexicon, Sense, forms_of, lexicon
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+WEIGHTS = {"actor": 0.1, "second_party": 0.2, "lone_party": -0.15, "missing_recipient": -0.15,
+           "agree": 0.15, "disagree": -0.1, "switch": 0.6, "uncertain": -0.05,
+           "business": 0.3}
+
+
+def trigger_forms(res: Resources) -> frozenset[str]:
+    """Lower-cased surface forms (all inflections) of every trigger, for the cheap pass."""
+    return res.get("events.trigger_forms", lambda r: forms_of(lexicon(r)))
+
+
+@dataclass
+class Candidate:
+    """An event before classifier, confidence and filtering."""
+
+    sentence: Sentence
+    trigger: Token
+    sense: Sense
+    type: str
+    actors: list[Actor]
+    recipients: list[Actor]
+    modality: str
+    mode: str | None
+    context: list[str]
+    basis: dict[str, Any] = field(default_factory=dict)
+    confidence: float = 0.0
+
+
+class Events:
+    name = "events"
+
+    def __init__(self, res: Resources) -> None:
+        self.lex: Lexicon = lexicon(res)
+        self.onto = ontology.load()
+        self.min_confidence = float(res.cfg["events"]["min_confidence"])
+        self.classifier = _classifier(res)
+        self.light = self.lex.words("light_verbs", "lemmas")
+        self.hosts = self.lex.words("hosts", "lemmas")
+
+    def __call__(self, work: Work) -> None:
+        article = work.article
+        found: list[Candidate] = []
+        for index in sorted(work.docs):
+            sentence = article.sentences[index]
+            found.extend(self.sentence_candidates(work, sentence, work.docs[index]))
+        self._classify(found)
+        kept = _dedupe([c for c in found if c.confidence >= self.min_confidence])
+        basis = article.meta.setdefault("events", {})
+        for cand in kept:
+            event = self._event(work, cand, basis)
+            article.events.append(event)
+            basis[event.id] = cand.basis
+
+    # -------------------------------------------------------------- candidates
+
+    def sentence_candidates(self, work: Work, sentence: Sentence, doc: Doc) -> list[Candidate]:
+        if cues.sport(doc, self.lex):
+            return []
+        mentions = [a for a in work.article.actors
+                    if a.span and sentence.span.start <= a.span.start
+                    and a.span.end <= sentence.span.end]
+        if not mentions:
+            return []
+        idx = args.index_mentions(doc, mentions, sentence.span.start)
+        is_business = cues.business(doc, self.lex)
+        out = []
+        for tok in doc:
+            cand = self._candidate(sentence, tok, idx)
+            if cand is not None:
+                cand.confidence = self._rule_confidence(cand, is_business)
+                out.append(cand)
+        return out
+
+    def _candidate(self, sentence: Sentence, tok: Token, idx: args.Mentions) -> Candidate | None:
+        sense = self._sense(tok)
+        if sense is None or self._subsumes(tok):
+            return None
+        if tok.pos_ == "VERB":
+            roles = args.verb_roles(tok, sense, idx)
+        else:
+            roles = args.noun_roles(tok, sense, idx, self.light, self.hosts)
+        actors, recipients = _resolve(roles, idx, sense.sym)
+        if not actors:
+            return None
+        words = cues.lemmas(args.phrase(tok))
+        context = _merge(list(sense.context), cues.contexts(words, actors + recipients, self.lex))
+        type_ = next((t for c, t in sense.if_context.items() if c in context), sense.type)
+        modality = cues.modality(tok, self.lex)
+        gov = cues.governor(tok, self.lex)
+        mode = self._mode(type_, sense, words, actors + recipients)
+        basis: dict[str, Any] = {"trigger": tok.lemma_.lower(), "rule": type_}
+        if gov is not None:
+            mode = gov.modes.get(type_) if gov.type != type_ else mode
+            type_, modality = gov.type, cues.modality(gov.token, self.lex)
+            basis["governed_by"] = gov.token.lemma_.lower()
+        elif modality == "future" and type_ in self.lex.words("future_to_agree", "types"):
+            type_, mode = "AGREE", None
+        return Candidate(sentence, tok, sense, type_, actors, recipients, modality,
+                         self._valid_mode(type_, mode), context, basis)
+
+    def _sense(self, tok: Token) -> Sense | None:
+        if tok.pos_ == "VERB":
+            senses = self.lex.senses("VERB", tok.lower_, tok.lemma_.lower())
+        elif tok.pos_ in ("NOUN", "PROPN"):
+            senses = self.lex.senses("NOUN", tok.lower_, tok.lemma_.lower())
+        else:
+            return None
+        return cues.pick_sense(tok, senses) if senses else None
+
+    def _subsumes(self, tok: Token) -> bool:
+        """A light or governing verb whose complement is itself a trigger gives no event of
+        its own ("hosts a meeting", "agreed to meet", "imposed sanctions")."""
+        if tok.pos_ != "VERB":
+            return False
+        lemma = tok.lemma_.lower()
+        governing = lemma in self.lex.cues.get("governing", {})
+        if lemma not in self.light and not governing:
+            return False
+        comps = [c for c in tok.children if c.dep_ in ("dobj", "xcomp")]
+        comps += [g for c in tok.children if c.dep_ == "prep"
+                  for g in c.children if g.dep_ == "pobj"]
+        return any(self._sense(c) is not None for c in comps)
+
+    def _mode(self, type_: str, sense: Sense, words: set[str], parties: list[Actor]) -> str | None:
+        if type_ == "CONSULT":
+            if cues.cue_mode(type_, words, self.lex) == "phone":
+                return "phone"
+            spec = self.lex.cues["modes"]["multilateral"]
+            if len({a.code or a.key for a in parties}) >= int(spec["min_parties"]):
+                return "multilateral"
+        return cues.cue_mode(type_, words, self.lex) or sense.mode
+
+    def _valid_mode(self, type_: str, mode: str | None) -> str | None:
+        return mode if mode and mode in self.onto.types[type_].modes else None
+
+    # -------------------------------------------------------------- confidence
+
+    def _rule_confidence(self, cand: Candidate, is_business: bool) -> float:
+        w = WEIGHTS
+        score = cand.sense.prior + w["actor"]
+        parties = len(cand.actors) + len(cand.recipients)
+        if parties >= 2:
+            score += w["second_party"]
+        elif cand.sense.sym or cand.type == "CONSULT":
+            score += w["lone_party"]
+        if self.onto.types[cand.type].recipient_required and not cand.recipients:
+            score += w["missing_recipient"]
+        if cand.modality in ("negated", "hypothetical"):
+            score += w["uncertain"]
+        if is_business and not any(cues.political(a, self.lex)
+                                   for a in cand.actors + cand.recipients):
+            score -= w["business"]
+        return _clip(score)
+
+    def _classify(self, found: list[Candidate]) -> None:
+        """Combines the classifier's type with the rule's (see the module docstring)."""
+        pairs = [c for c in found if c.recipients or len(c.actors) >= 2]
+        if self.classifier is None or not pairs:
+            for c in found:
+                c.basis["decided_by"] = "rules"
+            return
+        preds = self.classifier.predict([_marked(c) for c in pairs])
+        for c in found:
+            c.basis.setdefault("decided_by", "rules")
+        for cand, pred in zip(pairs, preds, strict=True):
+            self._combine(cand, pred)
+
+    def _combine(self, cand: Candidate, pred: Any) -> None:
+        w = WEIGHTS
+        ptype = str(pred.type)
+        cand.basis["classifier"] = ptype
+        if self.onto.merge_class(ptype) == self.onto.merge_class(cand.type):
+            cand.confidence = _clip(cand.confidence + w["agree"] * float(pred.confidence))
+            cand.basis["decided_by"] = "rules+classifier"
+        elif ptype in cand.sense.types and "governed_by" not in cand.basis \
+                and float(pred.confidence) >= w["switch"]:
+            cand.type = ptype
+            cand.mode = self._valid_mode(ptype, cand.mode)
+            cand.basis["decided_by"] = "classifier"
+        else:
+            cand.confidence = _clip(cand.confidence + w["disagree"])
+            cand.basis["decided_by"] = "rules"
+
+    # -------------------------------------------------------------- output
+
+    def _event(self, work: Work, cand: Candidate, taken: dict[str, Any]) -> Event:
+        article = work.article
+        span = cand.sentence.span
+        codes = [a.code or a.name for a in cand.actors]
+        codes += [">" + (a.code or a.name) for a in cand.recipients]
+        eid = event_id(article.id, span.start, span.end, cand.type, codes)
+        if eid in taken:  # a second event of this type between the same codes in one sentence
+            codes.append(f"@{token_span(work, cand.sentence.index, cand.trigger).start}")
+            eid = event_id(article.id, span.start, span.end, cand.type, codes)
+        evidence = Evidence(article.id, cand.sentence.index, span, span.text,
+                            token_span(work, cand.sentence.index, cand.trigger))
+        t = self.onto.types[cand.type]
+        return Event(
+            id=eid,
+            type=cand.type, evidence=evidence, mode=cand.mode, context=cand.context,
+            actors=cand.actors, recipients=cand.recipients, modality=cand.modality,
+            confidence=round(cand.confidence, 3),
+            intensity=self.onto.intensity(cand.type, cand.mode), quad=t.quad,
+            cameo=self.onto.to_cameo_root(cand.type))
+
+
+def _resolve(roles: args.Roles, idx: args.Mentions, sym: bool) -> tuple[list[Actor], list[Actor]]:
+    """Mention indexes -> actors; reciprocal actions put every party in ``actors``; a bare
+    country is dropped where a person or body of that country is already there."""
+    actor_ids = list(roles.actors)
+    recipient_ids = [m for m in roles.recipients if m not in actor_ids]
+    if sym:
+        actor_ids += recipient_ids
+        recipient_ids = []
+    actors = _specific([idx.actors[m] for m in actor_ids])
+    recipients = _specific([idx.actors[m] for m in recipient_ids])
+    keys = {_key(a) for a in actors}
+    return actors, [r for r in recipients if _key(r) not in keys]
+
+
+def _specific(found: list[Actor]) -> list[Actor]:
+    out: list[Actor] = []
+    for a in found:
+        if any(_key(a) == _key(b) for b in out):
+            continue
+        if a.kind == "country" and not a.sector and any(
+                b is not a and b.kind != "country" and (b.country or b.code) == a.code
+                for b in found):
+            continue
+        out.append(a)
+    return out
+
+
+def _key(a: Actor) -> str:
+    return a.key or f"{a.kind}:{a.code}:{a.name}"
+
+
+def _dedupe(found: list[Candidate]) -> list[Candidate]:
+    """One event per (sentence, type, actors, recipients): the most confident one."""
+    best: dict[tuple[Any, ...], Candidate] = {}
+    for c in found:
+        k = (c.sentence.index, c.type, tuple(sorted(_key(a) for a in c.actors)),
+             tuple(sorted(_key(a) for a in c.recipients)))
+        if k not in best or c.confidence > best[k].confidence:
+            best[k] = c
+    return sorted(best.values(), key=lambda c: (c.sentence.index, c.trigger.i))
+
+
+def _marked(cand: Candidate) -> str:
+    """The sentence with <s>..</s> around the first actor and <t>..</t> around the first
+    recipient (or second actor), as the classifier was trained."""
+    base = cand.sentence.span.start
+    text = cand.sentence.span.text
+    source = cand.actors[0].span
+    target = cand.recipients[0].span if cand.recipients else cand.actors[1].span
+    marks = sorted([(source.start - base, source.end - base, "s"),
+                    (target.start - base, target.end - base, "t")], reverse=True)
+    for start, end, tag in marks:
+        text = f"{text[:start]}<{tag}>{text[start:end]}</{tag}>{text[end:]}"
+    return text
+
+
+def _merge(first: list[str], more: Sequence[str]) -> list[str]:
+    return first + [c for c in more if c not in first]
+
+
+def _clip(x: float) -> float:
+    return max(0.0, min(1.0, x))
+
+
+def _classifier(res: Resources) -> Any:
+    """The trained type classifier, or None when configured off or not installed."""
+    if res.cfg["events"]["classifier"] == "rules":
+        return None
+    try:
+        module = importlib.import_module("eventwire.classifier")
+    except ModuleNotFoundError:
+        return None
+    load = getattr(module, "load", None)
+    if load is None:
+        return None
+    try:
+        return load(res)
+    except EventwireError:
+        if res.cfg["events"]["classifier"] == "default":
+            return None
+        raise
+
+
+def build(res: Resources) -> Events:
+    return Events(res)

@@ -1,0 +1,88 @@
+"""Web archives (``.warc``, ``.warc.gz``) with warcio: each HTML response is one article.
+
+Records that are not HTML (requests, metadata, images, scripts) are passed over without a
+failure; their numbers still count, so record numbers are positions in the archive (from
+1). An HTML payload goes through the same path as an ``.html`` file. Damage to the archive
+itself (bad headers, a truncated record) ends the file with E116: records before it stay.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from typing import Any
+
+from eventwire.ingest.article import build
+from eventwire.ingest.base import Context, Item, Records
+from eventwire.ingest.failures import ReadFailure
+from eventwire.ingest.htmlpage import declared_charset, page_fields
+from eventwire.ingest.source import Source
+from eventwire.ingest.textcodec import decode
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_HTML_START = re.compile(rb"\s*<(!doctype\s+html|html|head|body)", re.IGNORECASE)
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_PAGE_TYPES = ("response", "resource")
+
+
+def records(src: Source, ctx: Context) -> Records:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+    from warcio.statusandheaders import StatusAndHeadersParserException
+
+    errors = (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, ValueError,
+              IndexError, KeyError, AttributeError, OSError)
+    number = 0
+    try:
+        for record in ArchiveIterator(src.stream):
+            number += 1
+            if number > ctx.skip and record.rec_type in _PAGE_TYPES:
+                item = _page(record, ctx, number)
+                if item is not None:
+                    yield number, item
+    except ReadFailure as exc:
+        yield ctx.fail(exc, number + 1, f"record {number + 1}")
+    except errors as exc:
+        detail = f"after record {number}: {type(exc).__name__}: {str(exc)[:200]}"
+        yield ctx.fail(ReadFailure("E116", detail), number + 1, f"record {number + 1}")
+
+
+def _page(record: Any, ctx: Context, number: int) -> Item | None:
+    """The article of one HTML record, a Failure, or None when the record is not HTML."""
+    content_type = _content_type(record)
+    if content_type and not content_type.startswith(_HTML_TYPES):
+        return None
+    where = f"record {number}"
+    limit = ctx.limits.max_line_bytes
+    try:
+        payload = _payload(record, limit)
+        if len(payload) > limit:
+            raise ReadFailure("E107", f"an HTML payload of more than {limit:,} bytes")
+        if not content_type and not _HTML_START.match(payload[:1024]):
+            return None
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        markup = decode(payload, _charset(content_type) or declared_charset(payload))
+        fields = page_fields(markup, ctx.limits, url)
+        fields.meta["crawled"] = record.rec_headers.get_header("WARC-Date")
+        return build(fields, ctx.limits, ctx.origin(number))
+    except ReadFailure as exc:
+        return exc.failure(ctx.path, where)
+
+
+def _payload(record: Any, limit: int) -> bytes:
+    """Up to ``limit + 1`` bytes of the HTTP body, content and transfer encodings undone."""
+    try:
+        return bytes(record.content_stream().read(limit + 1))
+    except (zlib.error, EOFError, ValueError, OSError) as exc:
+        raise ReadFailure("E116", f"unreadable payload: {str(exc)[:200]}") from exc
+
+
+def _content_type(record: Any) -> str:
+    headers = record.http_headers if record.http_headers is not None else record.rec_headers
+    value = headers.get_header("Content-Type") or ""
+    return str(value).strip().lower()
+
+
+def _charset(content_type: str) -> str | None:
+    match = _CHARSET.search(content_type)
+    return match.group(1) if match else None

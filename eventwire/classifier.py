@@ -1,0 +1,534 @@
+"""PLOVER event-type classifier for one (source, target) pair in a sentence.
+
+Input is a sentence with ``<s>..</s>`` around the source and ``<t>..</t>`` around the target
+(the PLV ``marked_sentence`` format; either marker may be absent). The default model is a
+linear classifier (no torch) over sparse features that :func:`featurize` builds:
+
+- word 1-2-grams and character 2-5-grams of the sentence with the spans replaced by the
+  placeholders ``SRC`` and ``TGT`` (numbers folded to ``0``);
+- the words between the two spans (the predicate, usually), with their order and crude
+  stems, the words right after the first and before the second span;
+- the words inside each span (who the source and target are);
+- hand-written cue words per PLOVER class from ``data/event_type_lexicon.toml``, crossed with
+  the modality cues (future, negation) found in the same stretch.
+
+It is trained on the PLV gold (``training/train_event_type.py``), where CONCEDE and RETREAT are
+merged as YIELD. A YIELD prediction is split back into CONCEDE or RETREAT by the transparent
+rule in :func:`split_yield` (the ``[yield_split]`` cues of the lexicon).
+
+Weights ship as ``data/models/event_type.npz`` (arrays) + ``event_type.json`` (vocabularies,
+labels, settings, provenance): no pickle, so loading them cannot run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources as ilr
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy import sparse
+
+from eventwire import ontology
+from eventwire.errors import EventwireError
+
+if TYPE_CHECKING:
+    from eventwire.resources import Resources
+
+MODEL_NAME = "event_type"
+FORMAT = "eventwire.event_type.v1"
+_TOKEN = re.compile(r"</?[st]>|\w+(?=n['’]t\b)|n['’]t\b|\w+(?:[-'’]\w+)*|[^\w\s]")
+_DIGIT = re.compile(r"\d")
+_SPANS = {"<s>": ("</s>", "SRC"), "<t>": ("</t>", "TGT")}
+
+
+@dataclass(frozen=True)
+class Prediction:
+    type: str  # one of the 16 PLOVER types (CONCEDE and RETREAT kept apart)
+    confidence: float  # 0..1
+    scores: dict[str, float]
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the marked sentence
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A marked sentence as tokens: ``tokens`` has the spans replaced by SRC/TGT."""
+
+    tokens: tuple[str, ...]
+    source: tuple[str, ...]
+    target: tuple[str, ...]
+
+    def position(self, placeholder: str) -> int | None:
+        return self.tokens.index(placeholder) if placeholder in self.tokens else None
+
+
+def parse_marked(text: str) -> Marked:
+    """Splits a marked sentence into placeholder tokens and the two spans' words.
+
+    A repeated span keeps only its first occurrence as a placeholder; an unclosed marker
+    runs to the end of the sentence; stray closing markers are dropped.
+    """
+    out: list[str] = []
+    spans: dict[str, list[str]] = {"SRC": [], "TGT": []}
+    current: str | None = None
+    closing = ""
+    for raw in _TOKEN.findall(text):
+        if current is not None:
+            if raw == closing:
+                current = None
+            elif raw not in _SPANS:
+                spans[current].append(_norm(raw))
+        elif raw in _SPANS:
+            closing, current = _SPANS[raw]
+            if current not in out:
+                out.append(current)
+            else:
+                current = "_dup"
+                spans["_dup"] = []
+        elif raw not in ("</s>", "</t>"):
+            out.append(_norm(raw))
+    return Marked(tuple(out), tuple(spans["SRC"]), tuple(spans["TGT"]))
+
+
+def _norm(token: str) -> str:
+    return _DIGIT.sub("0", token.lower().replace("’", "'"))
+
+
+# ---------------------------------------------------------------------------------------
+# The cue lexicon
+
+Phrase = tuple[str, ...]
+CueTable = dict[str, tuple[Phrase, ...]]
+
+
+class Lexicon:
+    """Cue phrases by group and name; ``data/event_type_lexicon.toml`` has the matching rules.
+
+    Read-only after construction, except for a private per-token cache of candidate phrases.
+    """
+
+    def __init__(self, version: str, tables: dict[str, CueTable]) -> None:
+        self.version = version
+        self.tables = tables
+        self._exact: dict[str, list[tuple[Phrase, str, str]]] = {}
+        self._prefix: dict[str, list[tuple[Phrase, str, str]]] = {}
+        for group, table in tables.items():
+            for name, phrases in table.items():
+                for phrase in phrases:
+                    head = phrase[0]
+                    index = self._prefix if head.endswith("*") else self._exact
+                    index.setdefault(head.rstrip("*")[:3], []).append((phrase, group, name))
+        self._cache: dict[str, list[tuple[Phrase, str, str]]] = {}
+
+    def hits(self, group: str, tokens: Sequence[str]) -> list[tuple[int, str]]:
+        """(position, name) of every cue of ``group`` found in ``tokens``, in text order."""
+        found: list[tuple[int, str]] = []
+        for i, token in enumerate(tokens):
+            for phrase, g, name in self._candidates(token):
+                if g == group and _phrase_at(phrase, tokens, i) and (i, name) not in found:
+                    found.append((i, name))
+        return found
+
+    def _candidates(self, token: str) -> list[tuple[Phrase, str, str]]:
+        if token not in self._cache:
+            exact = [c for c in self._exact.get(token[:3], ()) if c[0][0] == token]
+            prefix = [c for key in {token[:3], token[:2], token[:1]}
+                      for c in self._prefix.get(key, ()) if token.startswith(c[0][0][:-1])]
+            self._cache[token] = exact + prefix
+        return self._cache[token]
+
+
+def _phrase_at(phrase: Phrase, tokens: Sequence[str], i: int) -> bool:
+    if i + len(phrase) > len(tokens):
+        return False
+    for pattern, token in zip(phrase, tokens[i:i + len(phrase)], strict=False):
+        if pattern.endswith("*"):
+            if not token.startswith(pattern[:-1]):
+                return False
+        elif token != pattern:
+            return False
+    return True
+
+
+def _phrase(text: str) -> Phrase:
+    """``"pull* out"`` -> ("pull*", "out"); words without ``*`` are tokenized like the text."""
+    out: list[str] = []
+    for word in text.split():
+        if word.endswith("*"):
+            out.append(_norm(word[:-1]) + "*")
+        else:
+            out.extend(_norm(t) for t in _TOKEN.findall(word))
+    return tuple(out)
+
+
+def load_lexicon(text: str | None = None) -> Lexicon:
+    """The shipped cue lexicon, or one given as TOML text (same layout)."""
+    if text is None:
+        text = ilr.files("eventwire").joinpath("data/event_type_lexicon.toml").read_text("utf-8")
+    try:
+        raw = tomllib.loads(text)
+        tables = {group: {name: tuple(_phrase(p) for p in phrases)
+                          for name, phrases in raw[group].items()}
+                  for group in ("classes", "cues", "yield_split")}
+    except (tomllib.TOMLDecodeError, KeyError, AttributeError) as exc:
+        raise EventwireError("E020", f"event-type lexicon is malformed: {exc}",
+                             "compare with eventwire/data/event_type_lexicon.toml") from exc
+    return Lexicon(str(raw.get("version", "")), tables)
+
+
+# ---------------------------------------------------------------------------------------
+# Features
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How features are weighted and the model is fitted (stored with the weights)."""
+
+    # groups of featurize() used, with their weight ("e", the spans' words, is left out: it
+    # did not help in cross-validation)
+    weights: dict[str, float] = field(default_factory=lambda: {
+        "w": 1.0, "c": 1.0, "b": 1.5, "l": 1.0})
+    min_df: dict[str, int] = field(default_factory=lambda: {"c": 2})
+    window: int = 4
+    C: float = 1.0
+    model: str = "svc"
+
+
+@dataclass(frozen=True)
+class Zones:
+    """Where to look in the placeholder tokens: the stretch between the spans and windows."""
+
+    between: tuple[str, ...]
+    after_first: tuple[str, ...]
+    before_second: tuple[str, ...]
+    after_second: tuple[str, ...]
+    order: str
+
+
+def zones(m: Marked, window: int) -> Zones:
+    toks = m.tokens
+    pos = sorted(p for p in (m.position("SRC"), m.position("TGT")) if p is not None)
+    order = "".join(toks[p][0].lower() for p in pos) or "none"
+    if not pos:
+        return Zones(toks, toks[:window], (), (), order)
+    first, second = pos[0], pos[-1]
+    between = toks[first + 1:second] if len(pos) == 2 else toks[first + 1:first + 1 + 2 * window]
+    return Zones(between, toks[first + 1:first + 1 + window],
+                 toks[max(0, second - window):second] if len(pos) == 2 else (),
+                 toks[second + 1:second + 1 + window], order)
+
+
+def featurize(m: Marked, lex: Lexicon, window: int = 4) -> dict[str, list[str]]:
+    """Feature strings by group (w words, c characters, b between, e entities, l lexicon)."""
+    z = zones(m, window)
+    return {"w": _ngrams(m.tokens, 2, ""), "c": _chars(m.tokens),
+            "b": _between(z), "e": _spans(m), "l": _cues(m, z, lex)}
+
+
+def _ngrams(tokens: Sequence[str], n: int, prefix: str) -> list[str]:
+    out = [prefix + t for t in tokens]
+    for k in range(2, n + 1):
+        out += [prefix + " ".join(tokens[i:i + k]) for i in range(len(tokens) - k + 1)]
+    return out
+
+
+def _chars(tokens: Sequence[str], low: int = 2, high: int = 5) -> list[str]:
+    out = []
+    for token in tokens:
+        word = f" {token} "
+        for n in range(low, min(high, len(word)) + 1):
+            out += [word[i:i + n] for i in range(len(word) - n + 1)]
+    return out
+
+
+def _between(z: Zones) -> list[str]:
+    out = _ngrams(z.between, 2, "b:") + [f"b5:{t[:5]}" for t in z.between]
+    out += [f"a{i}:{t}" for i, t in enumerate(z.after_first)]
+    out += [f"p{i}:{t}" for i, t in enumerate(reversed(z.before_second))]
+    out += [f"r:{t}" for t in z.after_second]
+    out += [f"ord:{z.order}", f"len:{min(len(z.between), 12) // 3}"]
+    return out
+
+
+def _spans(m: Marked) -> list[str]:
+    return [f"S:{t[:6]}" for t in m.source] + [f"T:{t[:6]}" for t in m.target]
+
+
+def _cues(m: Marked, z: Zones, lex: Lexicon) -> list[str]:
+    zone = lex.hits("classes", z.between)
+    out = [f"z:{name}" for _, name in zone]
+    if zone:
+        out += [f"zf:{zone[0][1]}", f"zl:{zone[-1][1]}"]
+    modal = {name for _, name in lex.hits("cues", z.between)}
+    out += [f"m:{name}" for name in sorted(modal)]
+    out += [f"z:{name}&{mod}" for _, name in zone for mod in sorted(modal)]
+    out += [f"a:{name}" for _, name in lex.hits("classes", m.tokens)]
+    out += [f"r:{name}" for _, name in lex.hits("classes", z.after_second)]
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Vectors
+
+
+@dataclass
+class Vectorizer:
+    """Feature strings -> sparse rows: per group, sublinear tf x idf, L2-normed, weighted."""
+
+    groups: list[str]
+    vocab: dict[str, dict[str, int]]
+    idf: dict[str, np.ndarray]
+    weights: dict[str, float]
+
+    @property
+    def offsets(self) -> dict[str, int]:
+        out, at = {}, 0
+        for g in self.groups:
+            out[g], at = at, at + len(self.vocab[g])
+        return out
+
+    @property
+    def size(self) -> int:
+        return sum(len(self.vocab[g]) for g in self.groups)
+
+    def transform(self, rows: Sequence[dict[str, list[str]]]) -> sparse.csr_matrix:
+        offsets = self.offsets
+        indptr, indices, data = [0], [], []
+        for feats in rows:
+            for g in self.groups:
+                cols, vals = self._group(g, feats.get(g, ()))
+                indices += [offsets[g] + c for c in cols]
+                data += vals
+            indptr.append(len(indices))
+        return sparse.csr_matrix((np.asarray(data, np.float64), np.asarray(indices, np.int64),
+                                  np.asarray(indptr, np.int64)), shape=(len(rows), self.size))
+
+    def _group(self, g: str, feats: Iterable[str]) -> tuple[list[int], list[float]]:
+        vocab, idf = self.vocab[g], self.idf[g]
+        counts = Counter(vocab[f] for f in feats if f in vocab)
+        cols = sorted(counts)
+        vals = [(1.0 + math.log(counts[c])) * float(idf[c]) for c in cols]
+        norm = math.sqrt(sum(v * v for v in vals)) or 1.0
+        w = self.weights[g] / norm
+        return cols, [v * w for v in vals]
+
+
+def fit_vectorizer(rows: Sequence[dict[str, list[str]]], s: Settings) -> Vectorizer:
+    groups = list(s.weights)
+    vocab, idf = {}, {}
+    n = len(rows)
+    for g in groups:
+        df = Counter(f for feats in rows for f in set(feats.get(g, ())))
+        kept = sorted(f for f, c in df.items() if c >= s.min_df.get(g, 1))
+        vocab[g] = {f: i for i, f in enumerate(kept)}
+        idf[g] = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in kept], np.float32)
+    return Vectorizer(groups, vocab, idf, dict(s.weights))
+
+
+# ---------------------------------------------------------------------------------------
+# The model
+
+
+def _fit_linear(x: sparse.csr_matrix, y: np.ndarray, s: Settings, seed: int,
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (classes x features) and intercepts of the linear model named by ``s.model``."""
+    if s.model == "svc":
+        from sklearn.svm import LinearSVC
+        m = LinearSVC(C=s.C, class_weight="balanced", random_state=seed, max_iter=10000)
+    elif s.model == "lr":
+        from sklearn.linear_model import LogisticRegression
+        m = LogisticRegression(C=s.C, class_weight="balanced", random_state=seed, max_iter=5000)
+    else:
+        raise EventwireError("E021", f"unknown classifier model {s.model!r}", "use svc or lr")
+    m.fit(x, y)
+    return m.coef_.astype(np.float32), m.intercept_.astype(np.float32)
+
+
+def _fit_temperature(x: sparse.csr_matrix, y: np.ndarray, s: Settings, seed: int) -> float:
+    """Softmax temperature for the margins, fitted on out-of-fold margins (calibration)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    labels = np.array(sorted(set(y)))
+    folds = min(3, int(min(Counter(y).values())))
+    if folds < 2:
+        return 1.0
+    margins = np.zeros((len(y), len(labels)))
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, y):
+        coef, bias = _fit_linear(x[train], y[train], s, seed)
+        order = [list(labels).index(c) for c in sorted(set(y[train]))]
+        margins[np.ix_(test, order)] = x[test] @ coef.T + bias
+    gold = np.searchsorted(labels, y)
+    grid = np.exp(np.linspace(math.log(0.02), math.log(5.0), 60))
+    return float(min(grid, key=lambda t: _nll(margins / t, gold)))
+
+
+def _nll(logits: np.ndarray, gold: np.ndarray) -> float:
+    z = logits - logits.max(axis=1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return float(-logp[np.arange(len(gold)), gold].mean())
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+@dataclass
+class Trained:
+    """What the shipped files hold: vectorizer, weights, labels, calibration, provenance."""
+
+    vectorizer: Vectorizer
+    coef: np.ndarray
+    intercept: np.ndarray
+    labels: list[str]
+    temperature: float
+    settings: Settings
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+
+def fit(texts: Sequence[str], labels: Sequence[str], settings: Settings | None = None,
+        seed: int = 0, lexicon: Lexicon | None = None) -> EventTypeClassifier:
+    """Trains a classifier on marked sentences and their PLOVER labels (YIELD allowed).
+
+    Deterministic for a given seed. The same code builds the shipped model
+    (``training/train_event_type.py``) and the cross-validation folds of ``eval plv --cv``.
+    """
+    s = settings or Settings()
+    lex = lexicon or load_lexicon()
+    if len(texts) != len(labels) or len(set(labels)) < 2:
+        raise EventwireError("E022", "training needs as many labels as texts and two classes",
+                             "check the training file's gold column")
+    rows = [featurize(parse_marked(t), lex, s.window) for t in texts]
+    vec = fit_vectorizer(rows, s)
+    x = vec.transform(rows)
+    y = np.asarray(labels)
+    coef, bias = _fit_linear(x, y, s, seed)
+    if coef.shape[0] == 1:  # two classes: sklearn keeps one row
+        coef, bias = np.vstack([-coef, coef]), np.concatenate([-bias, bias])
+    trained = Trained(vec, coef, bias, sorted(set(labels)), _fit_temperature(x, y, s, seed), s)
+    return EventTypeClassifier(trained, lex)
+
+
+# ---------------------------------------------------------------------------------------
+# Predicting
+
+
+class EventTypeClassifier:
+    """Predicts a PLOVER type per marked sentence; see the module docstring."""
+
+    def __init__(self, trained: Trained, lexicon: Lexicon) -> None:
+        self.trained = trained
+        self.lexicon = lexicon
+        self._onto = ontology.load()
+        self._types = list(self._onto.types)
+
+    def predict(self, marked: Sequence[str]) -> list[Prediction]:
+        """One prediction per marked sentence (a batch; an empty batch gives [])."""
+        if not marked:
+            return []
+        t = self.trained
+        parsed = [parse_marked(text) for text in marked]
+        rows = [featurize(m, self.lexicon, t.settings.window) for m in parsed]
+        probs = _softmax((t.vectorizer.transform(rows) @ t.coef.T + t.intercept)
+                         / t.temperature)
+        return [self._prediction(m, p) for m, p in zip(parsed, probs, strict=True)]
+
+    def _prediction(self, m: Marked, probs: np.ndarray) -> Prediction:
+        scores = dict.fromkeys(self._types, 0.0)
+        for label, p in zip(self.trained.labels, probs, strict=True):
+            for name in self._expand(label, m):
+                scores[name] += float(p)
+        best = max(scores, key=lambda k: scores[k])
+        return Prediction(best, scores[best], scores)
+
+    def _expand(self, label: str, m: Marked) -> list[str]:
+        """The 16-type name(s) a model label stands for (YIELD -> CONCEDE or RETREAT)."""
+        if label in self._onto.merged:
+            return [split_yield(m, self.lexicon, self.trained.settings.window)]
+        name = self._onto.canonical(label)
+        return [name] if name else []
+
+
+def split_yield(m: Marked, lex: Lexicon, window: int = 4) -> str:
+    """CONCEDE or RETREAT for a YIELD pair, by the ``[yield_split]`` rule of the lexicon.
+
+    RETREAT when a material cue (withdraw, release, disarm, ceasefire, access, resign...), or
+    an ease cue with an economic one (lifts sanctions), occurs in the predicate stretch and no
+    verbal or future cue (announce, promise, will...) comes before it there; CONCEDE otherwise
+    (a verbal concession, or easing an administrative restriction such as a ban or curfew).
+    """
+    zone = zones(m, window).between
+    found: dict[str, list[int]] = {}
+    for i, name in lex.hits("yield_split", zone) + lex.hits("cues", zone):
+        found.setdefault(name, []).append(i)
+    material = found.get("material", [])
+    if found.get("ease") and found.get("economic"):
+        material = sorted(material + found["ease"])
+    if not material:
+        return "CONCEDE"
+    verbal = found.get("verbal", []) + found.get("future", [])
+    return "CONCEDE" if any(i < material[0] for i in verbal) else "RETREAT"
+
+
+# ---------------------------------------------------------------------------------------
+# Shipped weights: <name>.npz (arrays) + <name>.json (vocabularies, labels, settings)
+
+
+def save(clf: EventTypeClassifier, directory: str | Path, name: str = MODEL_NAME) -> list[Path]:
+    """Writes the weights as .npz + .json (no pickle); returns the two paths."""
+    t, vec = clf.trained, clf.trained.vectorizer
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays = {"coef": t.coef.astype(np.float32), "intercept": t.intercept.astype(np.float32)}
+    arrays.update({f"idf_{g}": vec.idf[g] for g in vec.groups})
+    npz, meta = folder / f"{name}.npz", folder / f"{name}.json"
+    np.savez_compressed(npz, **arrays)  # type: ignore[arg-type]
+    doc = {
+        "format": FORMAT, "labels": t.labels, "temperature": t.temperature,
+        "settings": {"weights": t.settings.weights, "min_df": t.settings.min_df,
+                     "window": t.settings.window, "C": t.settings.C, "model": t.settings.model},
+        "lexicon_version": clf.lexicon.version, "provenance": t.provenance,
+        "npz_sha256": hashlib.sha256(npz.read_bytes()).hexdigest(),
+        "vocab": {g: sorted(vec.vocab[g], key=vec.vocab[g].__getitem__) for g in vec.groups},
+    }
+    meta.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    return [npz, meta]
+
+
+def load_model(directory: str | Path | None = None, name: str = MODEL_NAME,
+               lexicon: Lexicon | None = None) -> EventTypeClassifier:
+    """Reads weights written by :func:`save` (default: the ones shipped in the package)."""
+    folder = Path(directory) if directory else Path(str(ilr.files("eventwire"))) / "data/models"
+    npz, meta = folder / f"{name}.npz", folder / f"{name}.json"
+    if not npz.is_file() or not meta.is_file():
+        raise EventwireError("E023", f"event-type model {name!r} not found in {folder}",
+                             "reinstall eventwire or run training/train_event_type.py")
+    doc = json.loads(meta.read_text("utf-8"))
+    if doc.get("format") != FORMAT:
+        raise EventwireError("E024", f"{meta} has format {doc.get('format')!r}, not {FORMAT}",
+                             "retrain with training/train_event_type.py")
+    with np.load(npz, allow_pickle=False) as arrays:
+        coef, bias = arrays["coef"], arrays["intercept"]
+        idf = {g: arrays[f"idf_{g}"] for g in doc["vocab"]}
+    settings = Settings(**doc["settings"])
+    vocab = {g: {f: i for i, f in enumerate(feats)} for g, feats in doc["vocab"].items()}
+    vec = Vectorizer(list(doc["vocab"]), vocab, idf, dict(settings.weights))
+    trained = Trained(vec, coef, bias, list(doc["labels"]), float(doc["temperature"]),
+                      settings, dict(doc.get("provenance", {})))
+    return EventTypeClassifier(trained, lexicon or load_lexicon())
+
+
+def load(res: Resources) -> EventTypeClassifier:
+    """The shipped classifier, loaded once per process through ``res``."""
+    return res.get("event_type_classifier", lambda _res: load_model())

@@ -1,0 +1,163 @@
+"""``eventwire eval plv FILE.tsv``: the event-type classifier on PLV-format gold.
+
+PLV (Hu et al., ACL 2024) has one row per (sentence, source, target) pair. The file is read by
+its header: the predictor sees only ``marked_sentence`` (``<s>``/``<t>`` around the spans);
+``gold_root`` is the gold PLOVER type. Every other column is the output of some other model and
+is never read. Where the gold uses the merged class YIELD, CONCEDE and RETREAT predictions
+count as YIELD.
+
+Without ``cv`` the shipped model is scored on the file; with ``cv=k`` the model is retrained on
+k stratified folds (seeded) with the same code that builds the shipped model
+(:func:`eventwire.classifier.fit`) and the out-of-fold predictions are scored.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from eventwire import classifier, ontology
+from eventwire.errors import EventwireError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+INPUT_COLUMN = "marked_sentence"
+GOLD_COLUMN = "gold_root"
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The usable rows of a PLV file: marked sentences, canonical gold types, skipped count."""
+
+    marked: list[str]
+    gold: list[str]
+    skipped: int
+
+
+def read_tsv(path: str | Path) -> Rows:
+    """Reads ``marked_sentence`` and ``gold_root`` by header; rows whose gold type is unknown
+    to the ontology (or empty) are skipped and counted."""
+    onto = ontology.load()
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            missing = {INPUT_COLUMN, GOLD_COLUMN} - set(reader.fieldnames or ())
+            if missing:
+                raise EventwireError(
+                    "E501", f"{path} lacks the column(s) {', '.join(sorted(missing))}",
+                    f"a PLV file is a TSV with a header naming {INPUT_COLUMN} and {GOLD_COLUMN}")
+            marked, gold, skipped = [], [], 0
+            for row in reader:
+                label = _gold_label(row.get(GOLD_COLUMN) or "", onto)
+                if label is None or not row.get(INPUT_COLUMN):
+                    skipped += 1
+                    continue
+                marked.append(row[INPUT_COLUMN])
+                gold.append(label)
+    except OSError as exc:
+        raise EventwireError("E502", f"cannot read {path}: {exc}",
+                             "check the path (e.g. ../shared/gold/plv/PLV_train.tsv)") from exc
+    if not marked:
+        raise EventwireError("E503", f"{path} has no row with a known gold type",
+                             "gold_root must hold PLOVER type names such as ACCUSE or YIELD")
+    return Rows(marked, gold, skipped)
+
+
+def _gold_label(value: str, onto: ontology.Ontology) -> str | None:
+    value = value.strip().upper()
+    return value if value in onto.merged else onto.canonical(value) if value else None
+
+
+def predict(clf: classifier.EventTypeClassifier, rows: Rows) -> list[str]:
+    """Predicted types for ``rows``, merged (CONCEDE/RETREAT -> YIELD) if the gold merges."""
+    onto = ontology.load()
+    merge = any(g in onto.merged for g in rows.gold)
+    return [onto.merge_class(p.type) if merge else p.type for p in clf.predict(rows.marked)]
+
+
+def run(path: str, cv: int | None = None, seed: int = 0) -> dict[str, Any]:
+    """Scores the shipped model on ``path`` or, with ``cv=k``, k-fold cross-validation on it."""
+    rows = read_tsv(path)
+    if cv is None:
+        clf = classifier.load_model()
+        started = time.perf_counter()
+        pred = predict(clf, rows)
+        seconds = time.perf_counter() - started
+        model = clf.trained.provenance
+    else:
+        pred, seconds = _cross_validate(rows, cv, seed)
+        model = {"trained_on": f"{cv}-fold cross-validation folds of {path}", "seed": seed}
+    result = score(rows.gold, pred)
+    result.update({
+        "file": str(path), "skipped": rows.skipped, "mode": "cv" if cv else "shipped",
+        "cv": cv, "seed": seed, "model": model, "predict_seconds": round(seconds, 3),
+        "pairs_per_second": round(len(pred) / seconds, 1) if seconds > 0 else None,
+    })
+    return result
+
+
+def _cross_validate(rows: Rows, k: int, seed: int) -> tuple[list[str], float]:
+    from sklearn.model_selection import StratifiedKFold
+
+    if k < 2:
+        raise EventwireError("E504", f"--cv must be at least 2, not {k}", "use --cv 5")
+    pred = [""] * len(rows.gold)
+    seconds = 0.0
+    folds = StratifiedKFold(k, shuffle=True, random_state=seed)
+    for train, test in folds.split(rows.marked, rows.gold):
+        clf = classifier.fit([rows.marked[i] for i in train], [rows.gold[i] for i in train],
+                             seed=seed)
+        part = Rows([rows.marked[i] for i in test], [rows.gold[i] for i in test], 0)
+        started = time.perf_counter()
+        for i, p in zip(test, predict(clf, part), strict=True):
+            pred[i] = p
+        seconds += time.perf_counter() - started
+    return pred, seconds
+
+
+def score(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, macro-F1 (over the gold classes), per-class figures and confusion matrix."""
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    classes = sorted(set(gold))
+    labels = classes + sorted(set(pred) - set(classes))
+    p, r, f, s = precision_recall_fscore_support(gold, pred, labels=labels, zero_division=0)
+    per_class = {lab: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
+                       "f1": round(float(f[i]), 4), "support": int(s[i])}
+                 for i, lab in enumerate(labels)}
+    matrix = confusion_matrix(gold, pred, labels=labels)
+    return {
+        "n": len(gold),
+        "accuracy": round(sum(g == q for g, q in zip(gold, pred, strict=True)) / len(gold), 4),
+        "macro_f1": round(float(sum(f[: len(classes)]) / len(classes)), 4),
+        "per_class": per_class,
+        "confusion": {"labels": labels, "matrix": matrix.tolist(),
+                      "note": "rows are gold, columns are predictions"},
+    }
+
+
+def render(result: dict[str, Any], console: Console) -> None:
+    """Human tables: headline figures, per-class figures, confusion matrix."""
+    from rich.table import Table
+
+    how = (f"{result['cv']}-fold cross-validation, seed {result['seed']}"
+           if result["mode"] == "cv" else "shipped model")
+    console.print(f"[bold]PLV event types[/bold] {result['file']} ({how}): n={result['n']}, "
+                  f"skipped={result['skipped']}")
+    console.print(f"accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
+                  f"{result['pairs_per_second']} pairs/s")
+    table = Table("type", "precision", "recall", "F1", "support")
+    for label, m in result["per_class"].items():
+        table.add_row(label, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
+                      str(m["support"]))
+    console.print(table)
+    labels = result["confusion"]["labels"]
+    conf = Table("gold \\ predicted", *[lab[:4] for lab in labels])
+    for label, row in zip(labels, result["confusion"]["matrix"], strict=True):
+        conf.add_row(label, *[str(v) if v else "." for v in row])
+    console.print(conf)

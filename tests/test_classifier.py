@@ -1,0 +1,188 @@
+"""The event-type classifier on small made-up sentences (no ../shared needed)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from eventwire import classifier as clf_mod
+from eventwire import ontology
+from eventwire.classifier import Prediction, load_lexicon, parse_marked, split_yield
+
+
+@pytest.fixture(scope="module")
+def lex() -> clf_mod.Lexicon:
+    return load_lexicon()
+
+
+@pytest.fixture(scope="module")
+def shipped(resources) -> clf_mod.EventTypeClassifier:
+    return clf_mod.load(resources)
+
+
+# ------------------------------------------------------------------ reading the markers
+
+
+@pytest.mark.parametrize("text, tokens, source, target", [
+    ("<s>The Ruritanian army</s> shelled <t>Zenda</t>.",
+     ("SRC", "shelled", "TGT", "."), ("the", "ruritanian", "army"), ("zenda",)),
+    ("<t>Two monks</t> were freed by <s>the governor</s> on 12 May",
+     ("TGT", "were", "freed", "by", "SRC", "on", "00", "may"), ("the", "governor"),
+     ("two", "monks")),
+    ("Nobody is marked here.", ("nobody", "is", "marked", "here", "."), (), ()),
+    ("<s>Only a source</s> complained", ("SRC", "complained"), ("only", "a", "source"), ()),
+    ("<s>Unclosed source ran on", ("SRC",), ("unclosed", "source", "ran", "on"), ()),
+    ("<s>A</s> met <t>B</t> and later <t>B</t> again",
+     ("SRC", "met", "TGT", "and", "later", "again"), ("a",), ("b",)),
+    ("<s>She</s> won't visit <t>them</t>", ("SRC", "wo", "n't", "visit", "TGT"), ("she",),
+     ("them",)),
+])
+def test_parse_marked(text: str, tokens: tuple, source: tuple, target: tuple) -> None:
+    m = parse_marked(text)
+    assert (m.tokens, m.source, m.target) == (tokens, source, target)
+
+
+def test_zones_follow_marker_order() -> None:
+    z = clf_mod.zones(parse_marked("Later <t>X</t> was seized by <s>Y</s> at dawn ."), 4)
+    assert z.between == ("was", "seized", "by") and z.order == "ts"
+    z = clf_mod.zones(parse_marked("<s>Y</s> said it will act soon"), 4)
+    assert z.between[:2] == ("said", "it") and z.order == "s"
+
+
+# ------------------------------------------------------------------ lexicon and rules
+
+
+def test_lexicon_matches_prefix_exact_and_phrases() -> None:
+    lex = load_lexicon("""
+version = "t"
+[classes]
+A = ["bomb*", "hit", "pull* out"]
+[cues]
+future = ["will"]
+[yield_split]
+material = ["free"]
+""")
+    toks = ("they", "bombed", "and", "hit", "hits", "then", "pulled", "out")
+    assert lex.hits("classes", toks) == [(1, "A"), (3, "A"), (6, "A")]
+    assert lex.hits("cues", ("it", "will")) == [(1, "future")]
+    assert lex.hits("classes", ("pulled",)) == []
+
+
+def test_malformed_lexicon_is_a_coded_error() -> None:
+    with pytest.raises(clf_mod.EventwireError) as err:
+        load_lexicon("version = 1\n[classes]\n")
+    assert err.value.code == "E020"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("<s>The militia</s> withdrew its fighters from <t>the valley</t>.", "RETREAT"),
+    ("<s>The junta</s> freed <t>forty students</t> on Monday.", "RETREAT"),
+    ("<t>The reporter</t> was released by <s>the rebels</s>.", "RETREAT"),
+    ("<s>The rebels</s> announced they would withdraw from <t>the valley</t>.", "CONCEDE"),
+    ("<s>The minister</s> accepted the demands of <t>the nurses</t>.", "CONCEDE"),
+    ("<s>Freedonia</s> lifted sanctions on <t>Sylvania</t>.", "RETREAT"),
+    ("<s>The mayor</s> lifted the curfew in <t>the old town</t>.", "CONCEDE"),
+])
+def test_yield_split(lex: clf_mod.Lexicon, text: str, expected: str) -> None:
+    assert split_yield(parse_marked(text), lex) == expected
+
+
+# ------------------------------------------------------------------ training on toy data
+
+TOY = [
+    ("<s>The navy</s> shelled <t>the port</t>.", "ASSAULT"),
+    ("<s>Rebels</s> bombed <t>a convoy</t> at night.", "ASSAULT"),
+    ("<s>Gunmen</s> attacked <t>a checkpoint</t>.", "ASSAULT"),
+    ("<s>Troops</s> fired rockets at <t>the airfield</t>.", "ASSAULT"),
+    ("<s>The envoy</s> met <t>the king</t> in the capital.", "CONSULT"),
+    ("<s>The premier</s> held talks with <t>her counterpart</t>.", "CONSULT"),
+    ("<s>The president</s> hosted <t>the delegation</t>.", "CONSULT"),
+    ("<s>Officials</s> met with <t>union leaders</t> on Friday.", "CONSULT"),
+    ("<s>The court</s> freed <t>the journalist</t>.", "YIELD"),
+    ("<s>The army</s> withdrew from <t>the border town</t>.", "YIELD"),
+    ("<s>The guards</s> released <t>the hostages</t>.", "YIELD"),
+    ("<s>The state</s> lifted sanctions on <t>its neighbour</t>.", "YIELD"),
+]
+
+
+@pytest.fixture(scope="module")
+def toy() -> clf_mod.EventTypeClassifier:
+    texts, labels = zip(*TOY, strict=True)
+    return clf_mod.fit(list(texts), list(labels), seed=0)
+
+
+def test_fit_learns_toy_data_and_splits_yield(toy: clf_mod.EventTypeClassifier) -> None:
+    preds = toy.predict(["<s>Militants</s> shelled <t>a base</t>.",
+                         "<s>The minister</s> held talks with <t>the envoy</t>.",
+                         "<s>The police</s> released <t>the students</t>."])
+    assert [p.type for p in preds] == ["ASSAULT", "CONSULT", "RETREAT"]
+
+
+def test_fit_is_deterministic(toy: clf_mod.EventTypeClassifier) -> None:
+    texts, labels = zip(*TOY, strict=True)
+    again = clf_mod.fit(list(texts), list(labels), seed=0)
+    assert np.array_equal(again.trained.coef, toy.trained.coef)
+    assert again.trained.temperature == toy.trained.temperature
+
+
+def test_save_and_load_round_trip(toy: clf_mod.EventTypeClassifier, tmp_path) -> None:
+    paths = clf_mod.save(toy, tmp_path, name="toy")
+    assert {p.suffix for p in paths} == {".npz", ".json"}
+    back = clf_mod.load_model(tmp_path, name="toy")
+    probe = [t for t, _ in TOY] + ["nothing marked", "<t>only target</t> hit"]
+    assert back.predict(probe) == toy.predict(probe)
+
+
+def test_missing_weights_are_a_coded_error(tmp_path) -> None:
+    with pytest.raises(clf_mod.EventwireError) as err:
+        clf_mod.load_model(tmp_path)
+    assert err.value.code == "E023"
+
+
+def test_fit_needs_two_classes() -> None:
+    with pytest.raises(clf_mod.EventwireError):
+        clf_mod.fit(["<s>a</s> b <t>c</t>"] * 3, ["ASSAULT"] * 3)
+
+
+# ------------------------------------------------------------------ the shipped model
+
+
+def test_load_caches_per_resources(resources, shipped: clf_mod.EventTypeClassifier) -> None:
+    assert clf_mod.load(resources) is shipped
+
+
+def test_shipped_predictions_are_well_formed(shipped: clf_mod.EventTypeClassifier) -> None:
+    texts = ["<s>Ruritania</s> accused <t>Freedonia</t> of spying.", "no markers at all", "",
+             "<t>The mayor</t> was arrested by <s>police</s>."]
+    preds = shipped.predict(texts)
+    types = set(ontology.load().types)
+    assert len(preds) == len(texts) and len(types) == 16
+    for p in preds:
+        assert isinstance(p, Prediction) and p.type in types
+        assert set(p.scores) == types and 0.0 <= p.confidence <= 1.0
+        assert math.isclose(sum(p.scores.values()), 1.0, rel_tol=1e-6)
+        assert p.confidence == max(p.scores.values())
+    assert shipped.predict([]) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("<s>The Ruritanian air force</s> bombed <t>rebel positions</t> near the river.", "ASSAULT"),
+    ("<s>Freedonia's foreign minister</s> held talks with <t>his Sylvanian counterpart</t>.",
+     "CONSULT"),
+    ("<s>Police in Zenda</s> arrested <t>three opposition activists</t> on Tuesday.", "COERCE"),
+    ("<s>The opposition leader</s> strongly condemned <t>the government</t> over the killings.",
+     "ACCUSE"),
+    ("<s>Sylvania</s> rejected <t>Freedonia</t>'s proposal for a joint border force.", "REJECT"),
+    ("<s>The rebels</s> freed <t>twelve aid workers</t> they had held for a month.", "RETREAT"),
+])
+def test_shipped_model_on_plain_cases(shipped: clf_mod.EventTypeClassifier, text: str,
+                                      expected: str) -> None:
+    assert shipped.predict([text])[0].type == expected
+
+
+def test_shipped_model_records_its_training_data(shipped: clf_mod.EventTypeClassifier) -> None:
+    prov = shipped.trained.provenance
+    assert prov["trained_on"] == "PLV_train.tsv" and prov["rows"] > 1000
+    assert "YIELD" in shipped.trained.labels

@@ -36,7 +36,8 @@ from eventwire.stages.events_lexicon import Lexicon, Sense, forms_of, lexicon
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-WEIGHTS = {"actor": 0.1, "second_party": 0.2, "lone_party": -0.15, "missing_recipient": -0.15,
+GOVERNED_PREPS = frozenset({"on", "upon", "for", "to"})
+WEIGHTS = {"actor": 0.1, "second_party": 0.2, "lone_party": -0.2, "missing_recipient": -0.15,
            "agree": 0.15, "disagree": -0.1, "switch": 0.6, "uncertain": -0.05,
            "business": 0.3}
 
@@ -73,6 +74,7 @@ class Events:
         self.classifier = _classifier(res)
         self.light = self.lex.words("light_verbs", "lemmas")
         self.hosts = self.lex.words("hosts", "lemmas")
+        self.agents = self.lex.words("agents", "nouns")
 
     def __call__(self, work: Work) -> None:
         article = work.article
@@ -113,9 +115,9 @@ class Events:
         if sense is None or self._subsumes(tok):
             return None
         if tok.pos_ == "VERB":
-            roles = args.verb_roles(tok, sense, idx)
+            roles = args.verb_roles(tok, sense, idx, self.agents)
         else:
-            roles = args.noun_roles(tok, sense, idx, self.light, self.hosts)
+            roles = args.noun_roles(tok, sense, idx, self.light, self.hosts, self.agents)
         actors, recipients = _resolve(roles, idx, sense.sym)
         if not actors:
             return None
@@ -154,8 +156,9 @@ class Events:
         if lemma not in self.light and not governing:
             return False
         comps = [c for c in tok.children if c.dep_ in ("dobj", "xcomp")]
-        comps += [g for c in tok.children if c.dep_ == "prep"
-                  for g in c.children if g.dep_ == "pobj"]
+        if governing:  # "agreed on a ceasefire", "called for talks"
+            comps += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in GOVERNED_PREPS
+                      for g in c.children if g.dep_ == "pobj"]
         return any(self._sense(c) is not None for c in comps)
 
     def _mode(self, type_: str, sense: Sense, words: set[str], parties: list[Actor]) -> str | None:
@@ -163,7 +166,8 @@ class Events:
             if cues.cue_mode(type_, words, self.lex) == "phone":
                 return "phone"
             spec = self.lex.cues["modes"]["multilateral"]
-            if len({a.code or a.key for a in parties}) >= int(spec["min_parties"]):
+            codes = {a.code for a in parties if a.code}
+            if sense.sym and len(codes) >= int(spec["min_parties"]):
                 return "multilateral"
         return cues.cue_mode(type_, words, self.lex) or sense.mode
 

@@ -111,7 +111,16 @@ def gather(tokens: Iterable[Token], idx: Mentions, preps: frozenset[str] = NP_PR
 
 
 def pobjs(prep: Token) -> list[Token]:
-    return [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    """Objects of a preposition; a participle the parser made its object ("with visiting
+    Russian Deputy Foreign Minister X") stands for its own object."""
+    out = []
+    for c in prep.children:
+        if c.dep_ == "pobj":
+            out.append(c)
+        elif c.dep_ == "pcomp":
+            out.append(c)
+            out.extend(g for g in c.children if g.dep_ == "dobj")
+    return out
 
 
 def _objects_of(verb: Token) -> list[Token]:
@@ -132,9 +141,9 @@ def _preps(tok: Token) -> list[tuple[str, list[Token]]]:
 
 # ------------------------------------------------------------------ verbs
 
-def verb_roles(tok: Token, sense: Sense, idx: Mentions) -> Roles:
+def verb_roles(tok: Token, sense: Sense, idx: Mentions, agents: frozenset[str]) -> Roles:
     roles = Roles()
-    roles.add("actor", _subject(tok, idx))
+    roles.add("actor", _subject(tok, idx, agents))
     for agent in _children(tok, "agent"):
         roles.add("actor", gather(pobjs(agent), idx))
     roles.add("recipient", gather(_children(tok, "dobj", "dative", "nsubjpass"), idx))
@@ -154,28 +163,43 @@ def _prep_recipients(tok: Token, sense: Sense, idx: Mentions, roles: Roles) -> N
             roles.add("recipient", gather(objs, idx))
 
 
-def _subject(tok: Token, idx: Mentions, depth: int = 0) -> list[int]:
+def _subject(tok: Token, idx: Mentions, agents: frozenset[str], depth: int = 0) -> list[int]:
     """The subject's mentions; climbs to the governing verb for xcomp/conj/advcl clauses
-    (object control: "urged Y to meet X" -> Y) and to the head noun of relative clauses."""
+    (object control: "urged Y to meet X" -> Y) and to the head noun of relative clauses
+    ("X, who threatened ...", "the first Libyan head of government to visit Croatia")."""
     subj = _children(tok, "nsubj", "csubj")
     if subj and subj[0].lower_ in REL_PRONOUNS and tok.dep_ == "relcl":
-        return gather([tok.head], idx)
+        return agentive([tok.head], idx, agents)
     if subj:
-        return gather(subj, idx)
-    if tok.dep_ == "acl" and tok.tag_ != "VBN":
-        return gather([tok.head], idx)
+        return agentive(subj, idx, agents)
+    if tok.dep_ in ("acl", "relcl") and tok.tag_ != "VBN":
+        return agentive([tok.head], idx, agents)
     if depth >= 3 or tok.dep_ not in ("xcomp", "conj", "advcl"):
         return []
     head = tok.head
     if tok.dep_ == "xcomp" and _children(head, "dobj"):
-        return gather(_children(head, "dobj"), idx)
-    return _subject(head, idx, depth + 1)
+        return agentive(_children(head, "dobj"), idx, agents)
+    return _subject(head, idx, agents, depth + 1)
+
+
+def agentive(heads: list[Token], idx: Mentions, agents: frozenset[str]) -> list[int]:
+    """Mentions of a subject phrase. Where the head noun is not itself an actor, a mention
+    modifying it counts only when the head can act ("Russian troops", "the Afghan side"),
+    not for "a row over Russian gas imports that threatened ..."."""
+    out: list[int] = []
+    for head in heads:
+        for tok in [head, *(c for c in head.children if c.dep_ == "conj")]:
+            if idx.at(tok) is None and tok.pos_ in ("NOUN",) \
+                    and tok.lemma_.lower() not in agents:
+                continue
+            out.extend(m for m in gather([tok], idx) if m not in out)
+    return out
 
 
 # ------------------------------------------------------------------ nouns
 
 def noun_roles(tok: Token, sense: Sense, idx: Mentions, light: frozenset[str],
-               hosts: frozenset[str]) -> Roles:
+               hosts: frozenset[str], agents: frozenset[str]) -> Roles:
     roles = Roles()
     roles.add("actor", gather(_children(tok, *MODIFIERS), idx, frozenset()))
     if sense.sym:
@@ -185,7 +209,7 @@ def noun_roles(tok: Token, sense: Sense, idx: Mentions, light: frozenset[str],
             roles.add("actor", gather(_objects_of(child), idx))
     for prep, objs in _preps(tok):
         _noun_prep(prep, objs, sense, idx, roles)
-    _governor_roles(tok, sense, idx, roles, light, hosts)
+    _governor_roles(tok, sense, idx, roles, (light, hosts, agents))
     return roles
 
 
@@ -206,12 +230,13 @@ def _noun_prep(prep: str, objs: list[Token], sense: Sense, idx: Mentions, roles:
 
 
 def _governor_roles(tok: Token, sense: Sense, idx: Mentions, roles: Roles,
-                    light: frozenset[str], hosts: frozenset[str]) -> None:
+                    words: tuple[frozenset[str], frozenset[str], frozenset[str]]) -> None:
     """"X held talks with Y", "Doha hosts a meeting of A, B, C", "X engaged in talks"."""
+    light, hosts, agents = words
     verb = _light_governor(tok, light)
     if verb is None or not sense.light:
         return
-    subj = gather(_children(verb, "nsubj"), idx)
+    subj = _subject(verb, idx, agents)
     if verb.lemma_ not in hosts or len(roles.actors) < 2:
         roles.add("actor", subj)
     for agent in _children(verb, "agent"):

@@ -118,14 +118,16 @@ class Events:
             roles = args.verb_roles(tok, sense, idx, self.agents)
         else:
             roles = args.noun_roles(tok, sense, idx, self.light, self.hosts, self.agents)
-        actors, recipients = _resolve(roles, idx, sense.sym)
+        gov = cues.governor(tok, self.lex)
+        # "X refused to meet Y": the refusal is X's, toward Y; "X agreed to meet Y" stays mutual
+        mutual = sense.sym and (gov is None or gov.type == "AGREE")
+        actors, recipients = _resolve(roles, idx, mutual)
         if not actors:
             return None
-        words = cues.lemmas(args.phrase(tok))
+        words = cues.lemmas(args.phrase(tok) + args.subject_heads(tok))
         context = _merge(list(sense.context), cues.contexts(words, actors + recipients, self.lex))
         type_ = next((t for c, t in sense.if_context.items() if c in context), sense.type)
         modality = cues.modality(tok, self.lex)
-        gov = cues.governor(tok, self.lex)
         mode = self._mode(type_, sense, words, actors + recipients)
         basis: dict[str, Any] = {"trigger": tok.lemma_.lower(), "rule": type_}
         if gov is not None:
@@ -289,14 +291,20 @@ def _dedupe(found: list[Candidate]) -> list[Candidate]:
 
 def _marked(cand: Candidate) -> str:
     """The sentence with <s>..</s> around the first actor and <t>..</t> around the first
-    recipient (or second actor), as the classifier was trained."""
+    recipient (or second actor), as the classifier was trained; overlapping or missing
+    spans leave that marker out."""
     base = cand.sentence.span.start
     text = cand.sentence.span.text
-    source = cand.actors[0].span
-    target = cand.recipients[0].span if cand.recipients else cand.actors[1].span
-    marks = sorted([(source.start - base, source.end - base, "s"),
-                    (target.start - base, target.end - base, "t")], reverse=True)
-    for start, end, tag in marks:
+    others = cand.recipients or cand.actors[1:]
+    marks: list[tuple[int, int, str]] = []
+    for actor, tag in ((cand.actors[0], "s"), (others[0] if others else None, "t")):
+        span = actor.span if actor else None
+        if span is None:
+            continue
+        start, end = span.start - base, span.end - base
+        if all(end <= s or start >= e for s, e, _ in marks):
+            marks.append((start, end, tag))
+    for start, end, tag in sorted(marks, reverse=True):
         text = f"{text[:start]}<{tag}>{text[start:end]}</{tag}>{text[end:]}"
     return text
 

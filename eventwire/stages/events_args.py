@@ -272,3 +272,9 @@ def phrase(tok: Token) -> list[Token]:
     if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX"):
         out.append(tok.head)
     return out
+
+
+def subject_heads(tok: Token) -> list[Token]:
+    """Head words of the subject ("jets" in "Israeli jets bombed"): a mode cue, not a phrase."""
+    heads = [c for c in tok.children if c.dep_ in ("nsubj", "agent")]
+    return heads + [g for h in heads for g in h.children if g.dep_ in ("conj", "pobj")]

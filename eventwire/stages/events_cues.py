@@ -116,33 +116,37 @@ def modality(tok: Token, lex: Lexicon) -> str:
 
 def _has_modality(name: str, tok: Token, chain: list[Token], lex: Lexicon) -> bool:
     spec: dict[str, Any] = lex.cues["modality"][name]
-    words = lambda key: frozenset(spec.get(key, ()))  # noqa: E731
-    own = list(tok.children)
-    if any(c.dep_ == "amod" and c.lemma_.lower() in words("adjectives") for c in own):
+    if any(c.dep_ == "amod" and c.lemma_.lower() in spec.get("adjectives", ())
+           for c in tok.children):
         return True
-    if any(c.lower_ in words("words") for c in tok.sent):
+    near = {g.lower_ for t in chain for c in t.children for g in (c, *c.children)}
+    if near & set(spec.get("words", ())):
         return True
-    for i, t in enumerate(chain):
-        kids = list(t.children)
-        if spec.get("neg_dep") and any(c.dep_ == "neg" for c in kids):
-            return True
-        if any(c.dep_ == "det" and c.lower_ in words("determiners") for c in kids):
-            return True
-        if any(c.dep_ == "aux" and c.lower_ in words("aux") for c in kids):
-            return True
-        if any(c.dep_ == "mark" and c.lower_ in words("marks") for c in kids):
-            return True
-        if i > 0 and t.lemma_.lower() in words("governors") | words("adjectives"):
-            if name != "negated" or t.lemma_ != "call" or any(
-                    c.dep_ == "prt" and c.lower_ in words("particles") for c in kids):
-                return True
-        if spec.get("past_perfect") and t.tag_ == "VBN" and any(
-                c.dep_ == "aux" and c.lower_ == "had" for c in kids):
-            return True
-        if spec.get("progressive") and t.tag_ == "VBG" and any(
-                c.dep_ == "aux" and c.lemma_ == "be" for c in kids):
-            return True
+    if any(_cue_at(t, i > 0, spec) for i, t in enumerate(chain)):
+        return True
     return name == "future" and tok.dep_ == "xcomp" and tok.head.lemma_ == "be"
+
+
+def _cue_at(t: Token, above: bool, spec: dict[str, Any]) -> bool:
+    """A modality cue on one token of the chain: its dependents, or (for tokens above the
+    trigger) the token itself as a governing verb or adjective ("plans to", "unable to")."""
+    kids = list(t.children)
+    deps = {(c.dep_, c.lower_) for c in kids}
+    if spec.get("neg_dep") and any(d == "neg" for d, _ in deps):
+        return True
+    for dep, key in (("det", "determiners"), ("aux", "aux"), ("mark", "marks")):
+        if any(d == dep and w in spec.get(key, ()) for d, w in deps):
+            return True
+    lemma = t.lemma_.lower()
+    if above and lemma in set(spec.get("governors", ())) | set(spec.get("adjectives", ())):
+        # "call" negates only as "call off"
+        particles = set(spec.get("particles", ()))
+        if lemma != "call" or not particles or any(d == "prt" and w in particles for d, w in deps):
+            return True
+    if spec.get("past_perfect") and t.tag_ == "VBN" and ("aux", "had") in deps:
+        return True
+    return bool(spec.get("progressive") and t.tag_ == "VBG"
+                and any(c.dep_ == "aux" and c.lemma_ == "be" for c in kids))
 
 
 # ------------------------------------------------------------------ mode and context

@@ -69,8 +69,9 @@ def _read(name: str) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise EventwireError("E035", f"events data file {name} cannot be read: {exc}",
-                             "reinstall eventwire or fix the file in eventwire/data/events/") from exc
+        raise EventwireError(
+            "E035", f"events data file {name} cannot be read: {exc}",
+            "reinstall eventwire or fix the file in eventwire/data/events/") from exc
 
 
 def _classes(raw: dict[str, Any], words: list[str]) -> frozenset[str]:

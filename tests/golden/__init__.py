@@ -179,7 +179,8 @@ def _brief(event: Any) -> str:
     return f"{event.type}[{a}->{r}]{event.mode or ''}/{event.modality}"
 
 
-def evaluate(shared: Path, code: Callable[[str, str | None], Any]) -> tuple[Score, list[GoldenSentence]]:
+def evaluate(shared: Path, code: Callable[[str, str | None], Any]
+             ) -> tuple[Score, list[GoldenSentence]]:
     """Codes each golden article once with ``code(text, title) -> Article`` and scores it."""
     sentences = load(shared)
     records = article_texts(shared, ((s.corpus, s.article) for s in sentences))

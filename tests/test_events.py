@@ -1,0 +1,229 @@
+"""The events stage on sentences written for these tests, with the actor mentions given by
+hand (so the stage is tested alone), and on the reference article through the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from eventwire import ontology
+from eventwire.errors import EventwireError
+from eventwire.ids import event_id
+from eventwire.model import Actor, Article, Event, span_of
+from eventwire.stages import Work
+from eventwire.stages import events as events_stage
+from eventwire.stages.events_lexicon import Sense, _check, load_lexicon, noun_forms, verb_forms
+
+
+@dataclass(frozen=True)
+class M:
+    """A hand-made actor mention: the phrase (its ``nth`` occurrence) and who it is."""
+
+    phrase: str
+    code: str
+    kind: str = "country"
+    sector: str | None = None
+    nth: int = 0
+
+
+def article(text: str, mentions: list[M]) -> Article:
+    art = Article(id="a-test", text=text)
+    for m in mentions:
+        start = -1
+        for _ in range(m.nth + 1):
+            start = text.index(m.phrase, start + 1)
+        art.actors.append(Actor(name=m.phrase, code=m.code, country=m.code, sector=m.sector,
+                                kind=m.kind, key=f"{m.kind}:{m.code}:{m.phrase}",
+                                span=span_of(text, start, start + len(m.phrase))))
+    return art
+
+
+@pytest.fixture(scope="module")
+def code(resources):
+    from eventwire.stages import parse, segment
+
+    seg, par, ev = segment.build(resources), parse.build(resources), events_stage.build(resources)
+
+    def run(text: str, mentions: list[M]) -> Article:
+        work = Work(article(text, mentions))
+        seg(work)
+        for s in work.article.sentences:
+            s.candidate = True
+        par(work)
+        ev(work)
+        return work.article
+
+    return run
+
+
+def codes(actors: list[Actor]) -> set[str]:
+    return {a.code for a in actors if a.code}
+
+
+PUTIN_XI = ("Russian President Vladimir Putin met Chinese President Xi Jinping in Beijing.",
+            [M("Russian President Vladimir Putin", "RUS", "person", "GOV"),
+             M("Chinese President Xi Jinping", "CHN", "person", "GOV")])
+
+CASES = [
+    # text, mentions, type, actors, recipients, mode, modality
+    (*PUTIN_XI, "CONSULT", {"RUS", "CHN"}, set(), None, "asserted"),
+    ("France and Germany will hold talks in Paris next month.",
+     [M("France", "FRA"), M("Germany", "DEU")], "AGREE", {"FRA", "DEU"}, set(), None, "future"),
+    ("Iran refused to meet British diplomats.",
+     [M("Iran", "IRN"), M("British diplomats", "GBR", "org", "GOV")],
+     "REJECT", {"IRN"}, {"GBR"}, "meet", "asserted"),
+    ("Boko Haram fighters attacked an army base near Maiduguri.",
+     [M("Boko Haram", "NGA", "group", "REB")], "ASSAULT", {"NGA"}, set(), None, "asserted"),
+    ("Israeli jets bombed Hamas positions in Gaza.",
+     [M("Israeli", "ISR"), M("Hamas", "PSE", "group", "REB")],
+     "ASSAULT", {"ISR"}, {"PSE"}, "aerial", "asserted"),
+    ("The United States imposed sanctions on North Korea.",
+     [M("United States", "USA"), M("North Korea", "PRK")],
+     "SANCTION", {"USA"}, {"PRK"}, None, "asserted"),
+    ("Belarusian police arrested dozens of protesters in Minsk.",
+     [M("Belarusian police", "BLR", "org", "COP")], "COERCE", {"BLR"}, set(), "arrest", "asserted"),
+    ("Turkey did not send troops to Syria.",
+     [M("Turkey", "TUR"), M("Syria", "SYR")], "MOBILIZE", {"TUR"}, {"SYR"}, "troops", "negated"),
+    ("Germany praised Poland for its support.",
+     [M("Germany", "DEU"), M("Poland", "POL")], "SUPPORT", {"DEU"}, {"POL"}, None, "asserted"),
+    ("Ukraine accused Russia of shelling civilian areas.",
+     [M("Ukraine", "UKR"), M("Russia", "RUS")], "ACCUSE", {"UKR"}, {"RUS"}, "allege", "asserted"),
+    ("Indian Prime Minister Narendra Modi held a video conference with Australian Prime "
+     "Minister Scott Morrison.",
+     [M("Indian Prime Minister Narendra Modi", "IND", "person", "GOV"),
+      M("Australian Prime Minister Scott Morrison", "AUS", "person", "GOV")],
+     "CONSULT", {"IND", "AUS"}, set(), "phone", "asserted"),
+    ("Foreign ministers of India, Brazil and South Africa met in New Delhi.",
+     [M("India", "IND"), M("Brazil", "BRA"), M("South Africa", "ZAF")],
+     "CONSULT", {"IND", "BRA", "ZAF"}, set(), "multilateral", "asserted"),
+    ("The Taliban seized the city of Kunduz.",
+     [M("Taliban", "AFG", "group", "REB")], "ASSAULT", {"AFG"}, set(), None, "asserted"),
+    ("Washington could impose new sanctions on Moscow.",
+     [M("Washington", "USA"), M("Moscow", "RUS")],
+     "SANCTION", {"USA"}, {"RUS"}, None, "hypothetical"),
+    ("Kenya sent food aid to Somalia.",
+     [M("Kenya", "KEN"), M("Somalia", "SOM")], "AID", {"KEN"}, {"SOM"}, None, "asserted"),
+]
+
+
+@pytest.mark.parametrize(("text", "mentions", "type_", "actors", "recipients", "mode", "modality"),
+                         CASES, ids=[c[0][:40] for c in CASES])
+def test_codes_sentence(code, text, mentions, type_, actors, recipients, mode, modality):
+    art = code(text, mentions)
+    found = [e for e in art.events if e.type == type_]
+    assert found, f"no {type_} in {[(e.type, codes(e.actors)) for e in art.events]}"
+    e = found[0]
+    assert actors <= codes(e.actors)
+    assert recipients <= codes(e.recipients)
+    assert (e.mode, e.modality) == (mode, modality)
+
+
+NO_EVENT = [
+    ("England beat France in the rugby match at Twickenham.",
+     [M("England", "GBR"), M("France", "FRA")]),
+    ("Shares of the company fell after talks with creditors collapsed.", []),
+    ("Brazil is the largest country in South America.", [M("Brazil", "BRA")]),
+    ("The Chinese team won the football tournament after a clash with Japan.",
+     [M("Chinese", "CHN"), M("Japan", "JPN")]),
+]
+
+
+@pytest.mark.parametrize(("text", "mentions"), NO_EVENT, ids=[c[0][:40] for c in NO_EVENT])
+def test_gives_no_event(code, text, mentions):
+    assert code(text, mentions).events == []
+
+
+def test_taliban_capture_of_provinces_is_assault_on_territory(code):
+    art = code("The speaker noted that a large-scale offensive resulted in Taliban capture of "
+               "80-100 provinces.", [M("Taliban", "AFG", "group", "REB")])
+    (e,) = [e for e in art.events if e.evidence.trigger and e.evidence.trigger.text == "capture"]
+    assert e.type == "ASSAULT" and "territory" in e.context and codes(e.actors) == {"AFG"}
+
+
+def test_meeting_hosted_by_a_venue_is_multilateral_among_its_members(code):
+    text = ("Doha hosts a meeting of the extended troika on Afghanistan consisting of "
+            "Russia-USA-China-Pakistan in a closed mode.")
+    art = code(text, [M("Doha", "QAT"), M("Afghanistan", "AFG"), M("Russia", "RUS"),
+                      M("USA", "USA"), M("China", "CHN"), M("Pakistan", "PAK")])
+    (e,) = art.events
+    assert (e.type, e.mode) == ("CONSULT", "multilateral")
+    assert codes(e.actors) == {"RUS", "USA", "CHN", "PAK"}
+
+
+def test_event_fields_are_consistent(code):
+    art = code(*PUTIN_XI)
+    onto = ontology.load()
+    for e in art.events:
+        ev = e.evidence
+        assert ev.quote == art.text[ev.span.start:ev.span.end] == ev.span.text
+        assert ev.trigger and ev.span.start <= ev.trigger.start < ev.trigger.end <= ev.span.end
+        assert ev.trigger.text == art.text[ev.trigger.start:ev.trigger.end]
+        assert 0.35 <= e.confidence <= 1.0
+        assert e.intensity == onto.intensity(e.type, e.mode)
+        assert (e.quad, e.cameo) == (onto.types[e.type].quad, onto.to_cameo_root(e.type))
+        assert e.modality in onto.modalities
+        assert art.meta["events"][e.id]["decided_by"] in ("rules", "classifier", "rules+classifier")
+        assert e.id == event_id(art.id, ev.span.start, ev.span.end, e.type, _id_codes(e))
+
+
+def _id_codes(e: Event) -> list[str]:
+    return [a.code or a.name for a in e.actors] + [">" + (a.code or a.name) for a in e.recipients]
+
+
+def test_ids_are_deterministic(code):
+    first = [e.id for e in code(*PUTIN_XI).events]
+    assert first and first == [e.id for e in code(*PUTIN_XI).events]
+
+
+def test_rules_only_mode(code):
+    from eventwire import config
+    from eventwire.resources import Resources
+
+    res = Resources(config.load(overrides={"events": {"classifier": "rules"}}))
+    stage = events_stage.build(res)
+    assert stage.classifier is None
+
+
+def test_trigger_forms_cover_inflections(resources):
+    forms = events_stage.trigger_forms(resources)
+    for word in ("met", "meets", "meeting", "talks", "attacked", "seized", "struck", "withdrew",
+                 "consultations", "negotiations", "captured", "sanctions", "agreeing", "banned"):
+        assert word in forms, word
+    assert all(f == f.lower() for f in forms)
+
+
+def test_inflection_helpers():
+    assert {"visit", "visits", "visited", "visiting"} <= verb_forms("visit")
+    assert {"occupies", "occupied", "occupying"} <= verb_forms("occupy")
+    assert {"talks", "talk"} <= noun_forms("talks")
+
+
+def test_lexicon_is_checked_against_the_ontology():
+    lex = load_lexicon()
+    assert lex.verbs["meet"][0].type == "CONSULT"
+    bad = {"x": (Sense("x", "VERB", ("MEETING",)),)}
+    with pytest.raises(EventwireError) as err:
+        _check(bad, ontology.load())
+    assert err.value.code == "E036"
+
+
+def test_reference_article(shared, resources):
+    """The general coder on the reference article (checks, not targets)."""
+    pytest.importorskip("eventwire.stages.actors")
+    from eventwire.pipeline import extract_text
+
+    raw = (shared / "examples" / "000_0177d3a5025271f0.txt").read_text("utf-8")
+    art = extract_text(raw.split("\n", 1)[1], published="2021-08-11", res=resources)
+
+    def has(type_: str, want: set[str], **fields: object) -> bool:
+        return any(e.type == type_ and want <= codes(e.actors) | codes(e.recipients)
+                   and all(getattr(e, k) == v for k, v in fields.items()) for e in art.events)
+
+    assert has("CONSULT", {"RUS", "TKM"}, mode="phone")
+    assert has("CONSULT", {"RUS", "TKM"}, mode=None)
+    assert has("CONSULT", {"RUS", "USA", "CHN", "PAK"}, mode="multilateral")
+    taliban = [e for e in art.events if e.type == "ASSAULT" and "territory" in e.context]
+    assert any(a.code == "AFG" and a.sector == "REB" for e in taliban for a in e.actors)
+    assert any(e.type == "SUPPORT" and codes(e.actors) == {"RUS"} and "TKM" in codes(e.recipients)
+               for e in art.events)

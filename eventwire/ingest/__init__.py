@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 
 from eventwire.ingest import csvfile, feed, htmlpage, jsonl, plaintext, reference, warc
-from eventwire.ingest.base import FORMATS, Context, Limits, ReadOptions, Reader, Records
+from eventwire.ingest.base import FORMATS, Context, Limits, Reader, ReadOptions, Records
 from eventwire.ingest.failures import CODES, ReadFailure, failure
 from eventwire.ingest.sniff import sniff
 from eventwire.ingest.source import expand, is_url, open_source
@@ -55,19 +55,19 @@ def _read_file(path: str, opts: ReadOptions, limits: Limits) -> Iterator[
         tuple[str, int, Article | Failure]]:
     ctx = Context(path=path, opts=opts, limits=limits, skip=opts.skip.get(path, 0))
     count = last = 0
+    problem: Failure | None = None
     try:
         with ExitStack() as stack:
             for number, item in _records(path, ctx, stack):
                 count, last = count + 1, number
                 yield path, number, item
     except ReadFailure as exc:
-        count += 1
-        yield path, last + 1 if last else 0, exc.failure(path, f"record {last + 1}" if last else None)
+        problem = exc.failure(path, f"record {last + 1}" if last else None)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the run
-        count += 1
-        detail = f"{type(exc).__name__}: {str(exc)[:200]}"
-        yield path, last + 1 if last else 0, failure(path, "E199", detail)
-    if count == 0 and ctx.skip == 0:
+        problem = failure(path, "E199", f"{type(exc).__name__}: {str(exc)[:200]}")
+    if problem is not None:
+        yield path, last + 1 if last else 0, problem
+    elif count == 0 and ctx.skip == 0:
         yield path, 0, failure(path, "E122")
 
 

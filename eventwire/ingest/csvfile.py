@@ -27,12 +27,12 @@ class _Lines:
     """Decoded lines for csv.reader; remembers a line that was over the byte limit or
     could not be decoded (the reader sees an empty line in its place)."""
 
-    source: Iterator[bytes | None]
+    source: Iterator[tuple[int, bytes | None]]
     decoder: LineDecoder
     problem: ReadFailure | None = None
 
     def __iter__(self) -> Iterator[str]:
-        for line in self.source:
+        for _, line in self.source:
             if line is None:
                 self.problem = ReadFailure("E107", "a line over the limit")
                 yield "\n"
@@ -46,7 +46,8 @@ class _Lines:
 
 def records(src: Source, ctx: Context) -> Records:
     _allow_long_fields(ctx.limits.max_line_bytes)
-    lines = _Lines(read_lines(src.stream, ctx.limits.max_line_bytes), LineDecoder())
+    raw = read_lines(src.stream, ctx.limits.max_line_bytes, blank=b"\n")
+    lines = _Lines(raw, LineDecoder())
     delimiter = "\t" if src.name.lower().endswith(".tsv") else _delimiter(src.head)
     rows = csv.reader(iter(lines), delimiter=delimiter, strict=True)
     try:

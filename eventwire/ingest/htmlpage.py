@@ -23,6 +23,7 @@ from eventwire.ingest.textcodec import decode
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _BLOCK_SEPARATOR = "\n\n"
 _MIN_EXTRACTED_CHARS = "40"
+_MIN_PAGE_CHARS = 40  # shorter "main text" is a menu or a caption, not an article
 
 
 @lru_cache(maxsize=1)
@@ -51,8 +52,8 @@ def page_fields(markup: str, limits: Limits, url: str | None = None) -> Fields:
         date_extraction_params={"extensive_search": False, "original_date": True},
         config=_config())
     text = _paragraphs(doc) if doc is not None else ""
-    if not text.strip():
-        raise ReadFailure("E114", "trafilatura found no article text")
+    if len(text.strip()) < _MIN_PAGE_CHARS:
+        raise ReadFailure("E114", f"{len(text.strip())} characters of main text")
     title = getattr(doc, "title", None)
     if title and text.startswith(title + _BLOCK_SEPARATOR):
         text = text[len(title) + len(_BLOCK_SEPARATOR):]

@@ -28,16 +28,14 @@ _LIST_KEYS = ("articles", "items", "data", "results", "documents", "docs", "entr
 def records(src: Source, ctx: Context) -> Records:
     """JSON Lines: one object per line; blank lines are passed over."""
     decoder = LineDecoder()
-    for number, line in enumerate(read_lines(src.stream, ctx.limits.max_line_bytes), 1):
+    for number, line in read_lines(src.stream, ctx.limits.max_line_bytes):
         if number <= ctx.skip:
             continue
         where = f"line {number}"
         if line is None:
             yield ctx.fail(ReadFailure("E107", f"{where} is over the limit"), number, where)
-            continue
-        if not line.strip():
-            continue
-        yield number, _item(line, ctx, number, where, decoder)
+        elif line.strip():
+            yield number, _item(line, ctx, number, where, decoder)
 
 
 def _item(raw: bytes, ctx: Context, number: int, where: str, decoder: LineDecoder) -> Item:

@@ -25,12 +25,14 @@ _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _KANA = re.compile("[\u3040-\u30ff]")
 # Frequent English function words that are rare as words in other Latin-script languages
 # (so "a", "in", "is", "for", "at", "we", "was", "will", "her", "over" are left out).
-_EN_STOPWORDS = frozenset("""
-about after against and are been before between both but by could did does during from had
-has have he his if into it its more most not of or our said says she should since some
-than that the their them then there these they this those through to until were what
-when where which while who with would you
-""".split())
+_EN_STOPWORDS = frozenset({
+    "about", "after", "against", "and", "are", "been", "before", "between", "both", "but", "by",
+    "could", "did", "does", "during", "from", "had", "has", "have", "he", "his", "if", "into", "it",
+    "its", "more", "most", "not", "of", "or", "our", "said", "says", "she", "should", "since",
+    "some", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "those", "through", "to", "until", "were", "what", "when", "where", "which", "while", "who",
+    "with", "would", "you"
+})
 
 
 @lru_cache(maxsize=1)
@@ -57,8 +59,8 @@ def prose(text: str, title: str | None = None) -> str:
     kept = [line for line in sample.splitlines() if _lower_share(line) >= _PROSE_LOWER_SHARE]
     if sum(len(_WORD.findall(line)) for line in kept) >= _MIN_WORDS:
         sample = "\n".join(kept)
-    letters = [c for c in sample if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) > _CAPS_SHARE * len(letters):
+    words = _WORD.findall(sample)
+    if words and sum(w.isupper() for w in words) > _CAPS_SHARE * len(words):
         sample = sample.lower()
     return sample
 
@@ -71,9 +73,12 @@ def _lower_share(line: str) -> float:
 def detect(text: str, title: str | None = None) -> str | None:
     """ISO 639-1 code of the article (``"en"``, ``"fr"``, ...), or None when there is too
     little running text to say (very short texts, tables of figures or results)."""
+    count, share = english_share(text)
+    if count >= _FAST_MIN_WORDS and share >= _FAST_EN_SHARE:
+        return "en"
     sample = prose(text, title)
     count, share = english_share(sample)
-    if sum(c.isalpha() for c in sample) < _MIN_LETTERS:
+    if sum(map(len, _WORD.findall(sample))) < _MIN_LETTERS:
         return None
     if count >= _FAST_MIN_WORDS and share >= _FAST_EN_SHARE:
         return "en"

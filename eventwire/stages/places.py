@@ -184,10 +184,18 @@ def gazetteer_mentions(gaz: Gazetteer, text: str, start: int, end: int,
 
 
 def _words(seq: str, base: int) -> Iterator[tuple[int, int, str]]:
-    for w in re.finditer(r"\S+", seq):
-        token = w.group().rstrip(".,;:") if not w.group().endswith(".") or len(
-            w.group()) > 4 else w.group()
-        yield base + w.start(), base + w.start() + len(token), token
+    """Words of a capitalised sequence; "Russia-USA-China" gives its three parts."""
+    for w in re.finditer(r"[^\s\-]+(?:-[^\s\-]+)*", seq):
+        raw = w.group()
+        token = raw.rstrip(".,;:") if not raw.endswith(".") or len(raw) > 4 else raw
+        parts = token.split("-")
+        if len(parts) > 1 and all(p[:1].isupper() for p in parts):
+            offset = 0
+            for part in parts:
+                yield base + w.start() + offset, base + w.start() + offset + len(part), part
+                offset += len(part) + 1
+        else:
+            yield base + w.start(), base + w.start() + len(token), token
 
 
 def _longest_matches(gaz: Gazetteer, text: str, words: list[tuple[int, int, str]],
@@ -239,14 +247,15 @@ def _overlaps(m: Mention, spans: Iterable[tuple[int, int]]) -> bool:
     return any(m.start < e and s < m.end for s, e in spans)
 
 
-_COMMON = frozenset("""a an the this that these those he she it we they i you his her its our their
+_COMMON_WORDS = """a an the this that these those he she it we they i you his her its our their
 monday tuesday wednesday thursday friday saturday sunday january february march april may june
 july august september october november december today however but and or if when while after
 before as at by for from in on of to with god president minister government police army state
 court city county north south east west central new old university college school church
 hospital street road avenue union national international party council committee
 department ministry office house senate congress republic kingdom federal general
-mr mrs ms dr sir lord saint st mount lake river island bay beach park""".split())
+mr mrs ms dr sir lord saint st mount lake river island bay beach park"""
+_COMMON = frozenset(_COMMON_WORDS.split())
 
 
 def find_dateline(gaz: Gazetteer, text: str) -> Mention | None:
@@ -381,9 +390,9 @@ def _qualifier(gaz: Gazetteer, text: str, end: int) -> list[Candidate]:
 
 @dataclass
 class _Context:
-    countries: Counter[str]
-    admin1: Counter[tuple[str, str]]
-    admin2: Counter[tuple[str, str]]
+    countries: defaultdict[str, float]
+    admin1: defaultdict[tuple[str, str], float]
+    admin2: defaultdict[tuple[str, str], float]
     anchors: list[tuple[str, float, float, float]]
 
 
@@ -408,7 +417,7 @@ def _choose(group: _Group, context: _Context | None, prior: Counter[str]) -> Non
 
 
 def _context(groups: list[_Group]) -> _Context:
-    context = _Context(Counter(), Counter(), Counter(), [])
+    context = _Context(defaultdict(float), defaultdict(float), defaultdict(float), [])
     for group in groups:
         best = group.best
         if best is None:
@@ -514,7 +523,7 @@ def _context_score(c: Candidate, group: _Group, context: _Context) -> float:
     return score
 
 
-def _count_without(counter: Counter[tuple[str, str]], key: tuple[str, str],
+def _count_without(counter: defaultdict[tuple[str, str], float], key: tuple[str, str],
                    own: Candidate | None, attr: str, own_weight: float) -> float:
     value = counter[key]
     if own is not None and own.cc == key[0] and getattr(own, attr) == key[1]:

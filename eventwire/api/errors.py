@@ -75,9 +75,18 @@ async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
     return respond(status, exc.code, exc.message, exc.hint, headers=headers)
 
 
+def _field_name(loc: tuple[Any, ...]) -> str:
+    """('body', 'list[ArticleIn]', 0, 'text') -> 'body[0].text'; type tags are dropped."""
+    parts = [f"[{x}]" if isinstance(x, int) else str(x) for x in loc
+             if not (isinstance(x, str) and (x[:1].isupper() or x.startswith("list[")))]
+    if parts[:1] in (["query"], ["path"], ["header"]) and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(parts).replace(".[", "[") or "request"
+
+
 def _field_problem(error: dict[str, Any]) -> dict[str, Any]:
-    loc = [str(x) for x in error.get("loc", ()) if x not in ("query", "path", "body")]
-    return {"field": ".".join(loc) or "request", "problem": str(error.get("msg", ""))}
+    return {"field": _field_name(tuple(error.get("loc", ()))),
+            "problem": str(error.get("msg", ""))}
 
 
 async def _invalid(_request: Request, exc: Exception) -> JSONResponse:

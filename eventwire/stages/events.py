@@ -75,6 +75,7 @@ class Events:
         self.light = self.lex.words("light_verbs", "lemmas")
         self.hosts = self.lex.words("hosts", "lemmas")
         self.agents = self.lex.words("agents", "nouns")
+        self.attributive = self.lex.words("attributive", "forms")
 
     def __call__(self, work: Work) -> None:
         article = work.article
@@ -114,12 +115,12 @@ class Events:
         sense = self._sense(tok)
         if sense is None or self._subsumes(tok):
             return None
-        if tok.pos_ == "VERB":
-            roles = args.verb_roles(tok, sense, idx, self.agents)
-        else:
-            roles = args.noun_roles(tok, sense, idx, self.light, self.hosts, self.agents)
+        roles = self._roles(tok, sense, idx)
         gov = cues.governor(tok, self.lex)
-        # "X refused to meet Y": the refusal is X's, toward Y; "X agreed to meet Y" stays mutual
+        if gov is not None and gov.type != "AGREE":
+            # "X refused to meet Y", "X asked for the withdrawal of Y's troops": the act is
+            # X's, and the parties of the embedded event are its recipients
+            roles = args.governed_roles(gov.token, roles, idx, self.agents)
         mutual = sense.sym and (gov is None or gov.type == "AGREE")
         actors, recipients = _resolve(roles, idx, mutual)
         if not actors:
@@ -130,6 +131,8 @@ class Events:
         modality = cues.modality(tok, self.lex)
         mode = self._mode(type_, sense, words, actors + recipients)
         basis: dict[str, Any] = {"trigger": tok.lemma_.lower(), "rule": type_}
+        if roles.modifier_only:
+            basis["modifier_only"] = True
         if gov is not None:
             mode = gov.modes.get(type_) if gov.type != type_ else mode
             type_, modality = gov.type, cues.modality(gov.token, self.lex)
@@ -139,10 +142,15 @@ class Events:
         return Candidate(sentence, tok, sense, type_, actors, recipients, modality,
                          self._valid_mode(type_, mode), context, basis)
 
+    def _roles(self, tok: Token, sense: Sense, idx: args.Mentions) -> args.Roles:
+        if tok.pos_ == "VERB":
+            return args.verb_roles(tok, sense, idx, self.agents, self.attributive)
+        return args.noun_roles(tok, sense, idx, self.light, self.hosts, self.agents)
+
     def _sense(self, tok: Token) -> Sense | None:
         if tok.pos_ == "VERB":
             senses = self.lex.senses("VERB", tok.lower_, tok.lemma_.lower())
-        elif tok.pos_ in ("NOUN", "PROPN"):
+        elif tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":  # not "aid workers"
             senses = self.lex.senses("NOUN", tok.lower_, tok.lemma_.lower())
         else:
             return None
@@ -186,6 +194,8 @@ class Events:
             score += w["second_party"]
         elif cand.sense.sym or cand.type == "CONSULT":
             score += w["lone_party"]
+            if cand.basis.get("modifier_only"):  # "a NATO summit": who else took part?
+                score += w["lone_party"] / 2
         if self.onto.types[cand.type].recipient_required and not cand.recipients:
             score += w["missing_recipient"]
         if cand.modality in ("negated", "hypothetical"):

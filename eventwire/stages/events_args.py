@@ -47,6 +47,7 @@ class Mentions:
 class Roles:
     actors: list[int] = field(default_factory=list)
     recipients: list[int] = field(default_factory=list)
+    modifier_only: bool = False  # every party came from a modifier ("a NATO summit")
 
     def add(self, role: str, found: Iterable[int]) -> None:
         target = self.actors if role == "actor" else self.recipients
@@ -141,12 +142,17 @@ def _preps(tok: Token) -> list[tuple[str, list[Token]]]:
 
 # ------------------------------------------------------------------ verbs
 
-def verb_roles(tok: Token, sense: Sense, idx: Mentions, agents: frozenset[str]) -> Roles:
+def verb_roles(tok: Token, sense: Sense, idx: Mentions, agents: frozenset[str],
+               attributive: frozenset[str] = frozenset()) -> Roles:
     roles = Roles()
+    if _attributive(tok, attributive):  # "visiting Kenyan President Kibaki" is the visitor
+        roles.add("actor", gather(_children(tok, "dobj"), idx))
+        return roles
     roles.add("actor", _subject(tok, idx, agents))
     for agent in _children(tok, "agent"):
         roles.add("actor", gather(pobjs(agent), idx))
-    roles.add("recipient", gather(_children(tok, "dobj", "dative", "nsubjpass"), idx))
+    if not sense.topic_object:
+        roles.add("recipient", gather(_children(tok, "dobj", "dative", "nsubjpass"), idx))
     _prep_recipients(tok, sense, idx, roles)
     for x in _children(tok, "xcomp"):
         if x.pos_ == "VERB":
@@ -202,6 +208,7 @@ def noun_roles(tok: Token, sense: Sense, idx: Mentions, light: frozenset[str],
                hosts: frozenset[str], agents: frozenset[str]) -> Roles:
     roles = Roles()
     roles.add("actor", gather(_children(tok, *MODIFIERS), idx, frozenset()))
+    from_modifiers = len(roles.actors)
     if sense.sym:
         roles.add("actor", gather(_children(tok, "appos"), idx))
     for child in _children(tok, "acl"):
@@ -210,6 +217,21 @@ def noun_roles(tok: Token, sense: Sense, idx: Mentions, light: frozenset[str],
     for prep, objs in _preps(tok):
         _noun_prep(prep, objs, sense, idx, roles)
     _governor_roles(tok, sense, idx, roles, (light, hosts, agents))
+    roles.modifier_only = bool(from_modifiers) and \
+        len(roles.actors) + len(roles.recipients) == from_modifiers
+    return roles
+
+
+def governed_roles(gov: Token, embedded: Roles, idx: Mentions, agents: frozenset[str]) -> Roles:
+    """Roles of an event coded from its governing verb: that verb's subject acts; the
+    parties of the embedded event it refuses, demands or threatens are recipients."""
+    roles = Roles()
+    roles.add("actor", _subject(gov, idx, agents))
+    if not roles.actors:
+        return embedded
+    roles.add("recipient", [m for m in embedded.actors + embedded.recipients
+                            if m not in roles.actors])
+    roles.add("recipient", gather(_children(gov, "dobj"), idx))
     return roles
 
 
@@ -278,3 +300,13 @@ def subject_heads(tok: Token) -> list[Token]:
     """Head words of the subject ("jets" in "Israeli jets bombed"): a mode cue, not a phrase."""
     heads = [c for c in tok.children if c.dep_ in ("nsubj", "agent")]
     return heads + [g for h in heads for g in h.children if g.dep_ in ("conj", "pobj")]
+
+
+def _attributive(tok: Token, forms: frozenset[str]) -> bool:
+    """A participle used as an adjective right before its noun ("told visiting Kenyan
+    President Kibaki"), which the parser took for a verb with an object."""
+    kids = list(tok.children)
+    objs = [c for c in kids if c.dep_ == "dobj"]
+    return (tok.lower_ in forms and tok.dep_ not in ("ROOT", "conj", "advcl", "acl", "relcl")
+            and not any(c.dep_ in ("nsubj", "aux", "auxpass") for c in kids)
+            and len(objs) == 1 and objs[0].left_edge.i == tok.i + 1)

@@ -24,10 +24,17 @@ def pick_sense(tok: Token, senses: Sequence[Sense]) -> Sense | None:
     for sense in senses:
         if sense.needs and not _has_need(tok, sense.needs):
             continue
+        if sense.not_obj and _complement_lemmas(tok) & sense.not_obj:
+            continue
         if sense.obj and not (_object_lemmas(tok) & sense.obj):
             continue
         return sense
     return None
+
+
+def _complement_lemmas(tok: Token) -> set[str]:
+    """Lemmas of the object and of the verb complement ("refused to comment")."""
+    return {c.lemma_.lower() for c in tok.children if c.dep_ in ("dobj", "xcomp", "nsubjpass")}
 
 
 def _has_need(tok: Token, needs: frozenset[str]) -> bool:
@@ -138,6 +145,8 @@ def _cue_at(t: Token, above: bool, spec: dict[str, Any]) -> bool:
         if any(d == dep and w in spec.get(key, ()) for d, w in deps):
             return True
     lemma = t.lemma_.lower()
+    if above and t.lower_ in spec.get("governor_forms", ()):
+        return True
     if above and lemma in set(spec.get("governors", ())) | set(spec.get("adjectives", ())):
         # "call" negates only as "call off"
         particles = set(spec.get("particles", ()))

@@ -32,11 +32,13 @@ class Sense:
     sym: bool = False
     needs: frozenset[str] = frozenset()
     obj: frozenset[str] = frozenset()
+    not_obj: frozenset[str] = frozenset()
     of: str = "recipient"
     rprep: frozenset[str] = frozenset()
     if_context: dict[str, str] = field(default_factory=dict)
     prior: float = 0.5
     light: bool = True
+    topic_object: bool = False
 
     @property
     def type(self) -> str:
@@ -89,9 +91,11 @@ def _sense(raw: dict[str, Any], lemma: str, pos: str, spec: dict[str, Any]) -> S
         lemma=lemma, pos=pos, types=types, mode=spec.get("mode"),
         context=tuple(spec.get("context", ())), sym=bool(spec.get("sym", False)),
         needs=frozenset(spec.get("needs", ())), obj=_classes(raw, spec.get("obj", [])),
+        not_obj=_classes(raw, spec.get("not_obj", [])),
         of=spec.get("of", "participant" if spec.get("sym") else "recipient"),
         rprep=frozenset(rprep), if_context=dict(spec.get("if_context", {})),
-        prior=float(prior), light=bool(spec.get("light", True)))
+        prior=float(prior), light=bool(spec.get("light", True)),
+        topic_object=bool(spec.get("topic_object", False)))
 
 
 def _table(raw: dict[str, Any], section: str, pos: str) -> dict[str, tuple[Sense, ...]]:

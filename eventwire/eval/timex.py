@@ -192,7 +192,52 @@ def _canon(value: str) -> str:
     return re.sub(r"-W0(\d)\b", r"-W\1", value.strip())
 
 
-def evaluate(paths: list[str], tagger: Tagger | None = None
+class DateparserTagger:
+    """The baseline: ``dateparser.search_dates`` alone (English, relative to the DCT), each
+    hit re-read by ``DateDataParser`` for its period; every hit is a DATE."""
+
+    def find(self, text: str, published: str | None) -> list[TimeExpression]:
+        from datetime import datetime
+
+        from dateparser.date import DateDataParser
+        from dateparser.search import search_dates
+
+        from eventwire.model import span_of
+        from eventwire.stages.timex_tagger import parse_dct
+
+        dct = parse_dct(published)
+        settings: dict[str, Any] = {"RELATIVE_BASE": datetime(dct.year, dct.month, dct.day)} \
+            if dct else {}
+        found = search_dates(text, languages=["en"], settings=settings) or []
+        reader = DateDataParser(languages=["en"], settings=settings)
+        out: list[TimeExpression] = []
+        pos = 0
+        for piece, _ in found:
+            start = text.find(piece, pos)
+            if start < 0:
+                continue
+            pos = start + len(piece)
+            data = reader.get_date_data(piece)
+            value = _dateparser_value(data.date_obj, data.period) if data.date_obj else None
+            out.append(TimeExpression(span_of(text, start, pos), "DATE", value, True))
+        return out
+
+
+def _dateparser_value(when: Any, period: str | None) -> str:
+    if period == "year":
+        return f"{when.year:04d}"
+    if period == "month":
+        return f"{when.year:04d}-{when.month:02d}"
+    if period == "week":
+        iso_year, week, _ = when.isocalendar()
+        return f"{iso_year:04d}-W{week:02d}"
+    return str(when.date().isoformat())
+
+
+ENGINES = ("rules", "dateparser")
+
+
+def evaluate(paths: list[str], tagger: Tagger | DateparserTagger | None = None
              ) -> tuple[dict[str, Any], list[tuple[Document, list[TimeExpression]]]]:
     """Scores and, for error analysis, each document with the system's expressions."""
     from eventwire.stages.dates import load_tagger
@@ -224,9 +269,14 @@ def _result(outputs: list[tuple[Document, list[TimeExpression]]],
     return result
 
 
-def run(paths: list[str]) -> dict[str, Any]:
-    """Evaluates the tagger on the TimeML files under ``paths``; JSON-serialisable."""
-    result, _ = evaluate(paths)
+def run(paths: list[str], engine: str = "rules") -> dict[str, Any]:
+    """Evaluates on the TimeML files under ``paths``; JSON-serialisable. ``engine``:
+    "rules" (the shipped tagger) or "dateparser" (the library-only baseline)."""
+    if engine not in ENGINES:
+        raise EventwireError("E505", f"unknown timex engine {engine!r}",
+                             f"use one of: {', '.join(ENGINES)}")
+    result, _ = evaluate(paths, DateparserTagger() if engine == "dateparser" else None)
+    result["engine"] = engine
     result["paths"] = [str(p) for p in paths]
     return result
 
@@ -235,7 +285,9 @@ def render(result: dict[str, Any], console: Console) -> None:
     """Prints the scores as a table: overall, then one row per TIMEX3 type."""
     from rich.table import Table
 
-    table = Table(title=f"TIMEX3 on {result['documents']} TimeML documents (TempEval-3 scoring)")
+    engine = result.get("engine", "rules")
+    table = Table(title=f"TIMEX3 ({engine}) on {result['documents']} TimeML documents "
+                        "(TempEval-3 scoring)")
     for column in ("type", "gold", "system", "strict P", "strict R", "strict F1",
                    "relaxed P", "relaxed R", "relaxed F1", "value F1", "type acc"):
         table.add_column(column, justify="left" if column == "type" else "right")

@@ -27,7 +27,7 @@ from eventwire.stages.timex_tagger import Tagger, parse_dct
 
 PUBLICATION_MODALITIES = {"asserted", "ongoing"}
 CLAUSE_BREAK = re.compile(r"[;:\u2014]|\s[-\u2013]\s|,\s+(?:and|but|while|whereas|although|"
-                          r"though|after|before|when|which|who|where)\b|\((?=[^)]*\))")
+                          r"though|after|before|when|which|who|where|as\s+well\s+as)\b")
 DATELINE_END = re.compile(r"\s(?:-|--|\u2013|\u2014)\s|\(\w+\)\s*[-\u2013\u2014:]")
 VALUE = re.compile(
     r"^(?P<y>\d{4})(?:-(?:(?P<m>\d\d)(?:-(?P<d>\d\d))?|W(?P<w>\d\d?)(?:-WE)?|Q(?P<q>[1-4])|"
@@ -50,9 +50,10 @@ class DatesStage:
     def __call__(self, work: Work) -> None:
         article = work.article
         article.times.extend(self.tagger.find(article.text, article.published))
+        dateline = dateline_time(article)
         for event in article.events:
             if event.date.value is None:
-                event.date = date_event(article, event)
+                event.date = date_event(article, event, dateline)
 
 
 def build(res: Resources) -> DatesStage:
@@ -61,21 +62,26 @@ def build(res: Resources) -> DatesStage:
 
 # ---------------------------------------------------------------- event dates
 
-def date_event(article: Article, event: Event) -> EventDate:
-    """The date of ``event`` by the rules in the module docstring."""
-    sentence = event.evidence.span
-    own = [t for t in article.times if _inside(t.span, sentence)]
-    chosen = choose_time(article.text, own, event.evidence.trigger or sentence,
+def date_event(article: Article, event: Event,
+               dateline: TimeExpression | None = None) -> EventDate:
+    """The date of ``event`` by the rules in the module docstring. ``dateline`` is the date
+    of the article's dateline (see :func:`dateline_time`): it dates the report, so it is
+    the fallback and not a time of the first sentence."""
+    times = [t for t in article.times if t is not dateline]
+    own = [t for t in times if _inside(t.span, event.evidence.span)]
+    chosen = choose_time(article.text, own, event.evidence.trigger or event.evidence.span,
                          article.published)
     if chosen is not None:
         return event_date_of(chosen, article.published)
-    if own and any(_is_anchor(t, article.published) for t in own):
+    if any(_is_anchor(t, article.published) for t in own):
         return EventDate()
     if event.modality not in PUBLICATION_MODALITIES:
         return EventDate()
-    if any(_is_anchor(t, article.published) for t in _paragraph_times(article, event)):
+    lo, hi = paragraph_bounds(article, event)
+    if any(_is_anchor(t, article.published) for t in times
+           if lo <= t.span.start and t.span.end <= hi):
         return EventDate()
-    return fallback_date(article)
+    return fallback_date(article, dateline)
 
 
 def choose_time(text: str, times: list[TimeExpression], trigger: Span,
@@ -122,11 +128,6 @@ def _is_anchor(t: TimeExpression, published: str | None) -> bool:
     return not (published and t.value.startswith(published[:10]))
 
 
-def _paragraph_times(article: Article, event: Event) -> list[TimeExpression]:
-    lo, hi = paragraph_bounds(article, event)
-    return [t for t in article.times if lo <= t.span.start and t.span.end <= hi]
-
-
 def paragraph_bounds(article: Article, event: Event) -> tuple[int, int]:
     """The paragraph of the event's sentence: from ``Sentence.paragraph`` when the article
     has sentences, else the text between blank lines."""
@@ -141,9 +142,8 @@ def paragraph_bounds(article: Article, event: Event) -> tuple[int, int]:
     return (starts[-1] if starts else 0), (at + stop.start() if stop else len(text))
 
 
-def fallback_date(article: Article) -> EventDate:
+def fallback_date(article: Article, dateline: TimeExpression | None = None) -> EventDate:
     """The dateline's date when the article opens with one, else the publication date."""
-    dateline = dateline_time(article)
     if dateline is not None:
         found = event_date_of(dateline, article.published)
         if found.value is not None and found.precision == "day":
@@ -155,13 +155,15 @@ def fallback_date(article: Article) -> EventDate:
 
 
 def dateline_time(article: Article) -> TimeExpression | None:
-    """A DATE in the dateline ("MOSCOW, Aug 11 (Reuters) -"), if the article has one."""
-    head = article.text[:160]
-    end = DATELINE_END.search(head)
+    """The day date of a dateline ("MOSCOW, Aug 11 (Reuters) -"), if the article opens with
+    one: a DATE before the first dash within the first 160 characters."""
+    end = DATELINE_END.search(article.text[:160])
     if end is None:
         return None
     for t in article.times:
-        if t.span.end <= end.start() and t.type == "DATE":
+        if t.span.end > end.start():
+            break
+        if t.type == "DATE" and t.value and period_start(t.value) is not None:
             return t
     return None
 
@@ -172,7 +174,7 @@ def event_date_of(t: TimeExpression, published: str | None) -> EventDate:
     if found is None:
         return EventDate(None, None, None, t.value, t.span)
     start, precision = found
-    basis = "relative" if t.anchored else "explicit"
+    basis = "relative" if t.anchored or t.type == "DURATION" else "explicit"
     return EventDate(start.isoformat(), precision, basis, t.value, t.span)
 
 

@@ -11,7 +11,9 @@ from datetime import date
 from eventwire.stages.timex_calendar import Period, fmt, truncate
 from eventwire.stages.timex_lexicon import Lexicon
 
-FUTURE_PHRASES = re.compile(r"\b(?:as\s+(?:soon|early)\s+as|no\s+later\s+than|by)\s*$", re.I)
+FUTURE_PHRASES = re.compile(r"\b(?:as\s+(?:soon|early)\s+as|no\s+later\s+than|by|until|till)\s*$",
+                            re.I)
+SPEECH_REACH = 20
 WORD = re.compile(r"[A-Za-z']+")
 CLAUSE_END = re.compile(r"[.;!?\n]\s|[.;!?\n]$|\n")
 
@@ -81,25 +83,31 @@ def _tense(text: str, start: int, end: int, cues: dict[str, frozenset[str]]) -> 
 
 
 def _cues(chunk: str, reverse: bool, cues: dict[str, frozenset[str]]) -> list[tuple[int, str]]:
-    """Tense cues in ``chunk`` with their distance from the expression, nearest first."""
-    words = [(m.start(), m.end(), m.group().lower()) for m in WORD.finditer(chunk)]
+    """Tense cues in ``chunk`` with their distance from the expression, nearest first.
+    Speech verbs ("said") count only right next to the expression ("said Friday"): further
+    away they frame a quotation whose own tense matters."""
+    words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(chunk)]
+    lower = [w.lower() for _, _, w in words]
     found = []
     for i, (s, e, w) in enumerate(words):
-        before = words[i - 1][2] if i else ""
-        after = words[i + 1][2] if i + 1 < len(words) else ""
+        before = lower[i - 1] if i else ""
+        after = lower[i + 1] if i + 1 < len(words) else ""
         tense = _word_tense(w, before, after, cues)
-        if tense:
-            found.append((len(chunk) - e if reverse else s, tense))
+        distance = len(chunk) - e if reverse else s
+        if tense and not (lower[i] in cues["speech"] and distance > SPEECH_REACH):
+            found.append((distance, tense))
     return sorted(found)
 
 
 def _word_tense(word: str, before: str, after: str, cues: dict[str, frozenset[str]]) -> str | None:
-    if word in cues["future"] or (word in cues["future_before_to"] and after == "to"):
+    """The tense ``word`` signals; regular past forms only in lower case ("United" is not)."""
+    low = word.lower()
+    if low in cues["future"] or (low in cues["future_before_to"] and after == "to"):
         return "future"
-    if word in cues["past"]:
+    if low in cues["past"]:
         return "past"
-    participle = word in cues["past_participle"] or (len(word) > 4 and word.endswith("ed"))
-    if participle and before not in cues["passive_before"]:
+    regular = word.islower() and len(word) > 4 and word.endswith("ed")
+    if (low in cues["past_participle"] or regular) and before not in cues["passive_before"]:
         return "past"
     return None
 

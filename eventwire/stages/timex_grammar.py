@@ -61,10 +61,18 @@ def year_of(text: str | None, lex: Lexicon, ctx: Ctx | None = None) -> int | Non
         return int(m.group())
     m = re.fullmatch(r"'(\d\d)", t)
     if m:
-        yy = int(m.group(1))
-        pivot = (ctx.dct.year % 100 + 10) if ctx and ctx.dct else 30
-        return (2000 if yy <= pivot else 1900) + yy
+        return two_digit_year(int(m.group(1)), ctx.dct if ctx else None)
     return parse_spoken_year(t, lex)
+
+
+def two_digit_year(yy: int, dct: date | None) -> int:
+    """'98 -> 1998: the year with these last digits within 90 years before and 10 after the
+    publication date (or 1931-2030 without one)."""
+    base = dct.year if dct else 2020
+    year = base // 100 * 100 + yy
+    if year > base + 10:
+        return year - 100
+    return year + 100 if year < base - 90 else year
 
 
 def dct_period(ctx: Ctx, gran: str) -> Period | None:
@@ -116,16 +124,17 @@ def iso_date(m: re.Match[str], ctx: Ctx) -> Norm | None:
 
 
 def numeric_date(m: re.Match[str], ctx: Ctx) -> Norm | None:
-    a, b, y = int(m["a"]), int(m["b"]), year_of(m["y"], ctx.lex, ctx) or 0
-    if len(m["y"]) == 2:
-        y = year_of("'" + m["y"], ctx.lex, ctx) or 0
+    a, b = int(m["a"]), int(m["b"])
+    if len(m["y"]) == 2 and m["sep"] == ".":
+        return None  # "3.5.20" is a version number more often than a date
+    y = two_digit_year(int(m["y"]), ctx.dct) if len(m["y"]) == 2 else int(m["y"])
     month, day = (b, a) if m["sep"] == "." or a > 12 else (a, b)
     if not cal.valid_date(y, month, day) or not 1900 <= y <= 2100:
         return None
     return date_norm(Period(date(y, month, day), "day"), anchored=False)
 
 
-def _month(text: str, lex: Lexicon) -> int:
+def month_number(text: str, lex: Lexicon) -> int:
     return int(lex.lookup("month", text.rstrip(".")))
 
 
@@ -134,13 +143,15 @@ def _day(text: str, lex: Lexicon) -> int | None:
 
 
 def month_day(m: re.Match[str], ctx: Ctx) -> Norm | None:
-    month, day = _month(m["mon"], ctx.lex), _day(m["day"], ctx.lex)
+    month, day = month_number(m["mon"], ctx.lex), _day(m["day"], ctx.lex)
     if day is None or not 1 <= day <= 31:
         return None
-    return _day_norm(ctx, month, day, year_of(m["year"], ctx.lex, ctx), m["wd"])
+    return day_norm(ctx, month, day, year_of(m["year"], ctx.lex, ctx), m["wd"])
 
 
-def _day_norm(ctx: Ctx, month: int, day: int, year: int | None, weekday: str | None) -> Norm | None:
+def day_norm(ctx: Ctx, month: int, day: int, year: int | None,
+             weekday: str | None) -> Norm | None:
+    """A day date; without a year, the year the weekday fits, else :func:`resolve_yearless`."""
     if year is not None:
         if not cal.valid_date(year, month, day):
             return None
@@ -149,8 +160,8 @@ def _day_norm(ctx: Ctx, month: int, day: int, year: int | None, weekday: str | N
     def make(y: int) -> date | None:
         return date(y, month, day) if cal.valid_date(y, month, day) else None
 
-    iso_wd = ctx.lex.lookup("weekday", weekday) or ctx.lex.lookup("weekday_abbrev",
-                                                                  weekday) if weekday else None
+    iso_wd = (ctx.lex.lookup("weekday", weekday) or ctx.lex.lookup("weekday_abbrev", weekday)
+              if weekday else None)
     if iso_wd and ctx.dct:
         fits = [d for y in (ctx.dct.year, ctx.dct.year - 1, ctx.dct.year + 1)
                 if (d := make(y)) and d.isoweekday() == iso_wd]
@@ -165,23 +176,24 @@ def _day_norm(ctx: Ctx, month: int, day: int, year: int | None, weekday: str | N
 def day_month(m: re.Match[str], ctx: Ctx) -> Norm | None:
     if m["day"][0].isalpha() and not (m["the"] and m["of"]):
         return None
-    month, day = _month(m["mon"], ctx.lex), _day(m["day"], ctx.lex)
+    month, day = month_number(m["mon"], ctx.lex), _day(m["day"], ctx.lex)
     if day is None or not 1 <= day <= 31:
         return None
-    return _day_norm(ctx, month, day, year_of(m["year"], ctx.lex, ctx), m["wd"])
+    return day_norm(ctx, month, day, year_of(m["year"], ctx.lex, ctx), m["wd"])
 
 
 def month_year(m: re.Match[str], ctx: Ctx) -> Norm | None:
     year = year_of(m["year"], ctx.lex, ctx)
     if year is None:
         return None
-    return date_norm(Period(date(year, _month(m["mon"], ctx.lex), 1), "month"), anchored=False)
+    month = month_number(m["mon"], ctx.lex)
+    return date_norm(Period(date(year, month, 1), "month"), anchored=False)
 
 
 def bare_month(m: re.Match[str], ctx: Ctx) -> Norm | None:
     rel, yrel = key(m["rel"]), key(m["yrel"])
     name = m["mon"]
-    month = _month(name, ctx.lex)
+    month = month_number(name, ctx.lex)
     if not (rel or m["mod"] or yrel) and not _month_alone_ok(name, ctx):
         return None
     if yrel:
@@ -368,10 +380,9 @@ def season_rule(m: re.Match[str], ctx: Ctx) -> Norm | None:
 
 
 def _season_alone_ok(word: str, ctx: Ctx) -> bool:
-    low = word.lower()
-    if low == "fall":
-        return bool(re.search(r"\b(?:in|by|until|since|during|this|last|next|the)\s*$",
-                              ctx.before(), re.I))
+    if word.lower() in ("fall", "spring", "autumn"):  # also verbs or nouns: need a preposition
+        return bool(re.search(r"\b(?:in|by|until|till|since|during|through|before|after|"
+                              r"of|this|last|next|the|early|late|mid)\s*$", ctx.before(), re.I))
     # not in a name: "Arab Spring", "Prague Spring"
     return not (word[0].isupper() and re.search(r"[A-Z][a-z]+\s*$", ctx.before(20)))
 

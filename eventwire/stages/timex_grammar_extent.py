@@ -8,7 +8,7 @@ import re
 from eventwire.stages import timex_calendar as cal
 from eventwire.stages.timex_calendar import Period
 from eventwire.stages.timex_context import Ctx, Norm
-from eventwire.stages.timex_grammar import _day_norm, _month, dct_period, key
+from eventwire.stages.timex_grammar import day_norm, dct_period, key, month_number
 from eventwire.stages.timex_grammar_deictic import DAY_WORDS, weekday
 from eventwire.stages.timex_lexicon import parse_number
 
@@ -61,8 +61,9 @@ def duration(m: re.Match[str], ctx: Ctx) -> Norm | None:
         n = (n or 0) + 0.5
     if n is not None and n <= 0:
         return None
-    if m[0].endswith("old") or (unit == "Q" and _fraction(m, ctx)):
-        return None  # "a 6-year-old boy", "three-quarters of", "a quarter of the"
+    if m[0].endswith("old") or re.match(r"\s+old\b|-[a-z]", ctx.after(5)) or \
+            (unit == "Q" and _fraction(m, ctx)):
+        return None  # "a 6-year-old boy", "52 years old", "a year-earlier loss", "a quarter of"
     if unit == "TS" and key(m["num"]) in ("a", "an", "one") and not re.match(r"\s*(?:[.,;:)]|$)",
                                                                         ctx.after(3)):
         return None  # "a second round"
@@ -113,7 +114,7 @@ def every(m: re.Match[str], ctx: Ctx) -> Norm | None:
         iso = ctx.lex.lookup("weekday", m["wd"])
         return Norm("SET", f"XXXX-WXX-{iso}", False)
     if m["mon"]:
-        return Norm("SET", f"XXXX-{_month(m['mon'], ctx.lex):02d}", False)
+        return Norm("SET", f"XXXX-{month_number(m['mon'], ctx.lex):02d}", False)
     if m["season"]:
         return Norm("SET", f"XXXX-{ctx.lex.lookup('season', m['season'])}", False)
     unit = ctx.lex.lookup("unit", m["unit"])
@@ -177,7 +178,7 @@ def _clock_day(m: re.Match[str], ctx: Ctx) -> Period | None:
         base = dct_period(ctx, "day")
         return cal.shift(base, DAY_WORDS[word]) if base else None
     if m["mon"]:
-        norm = _day_norm(ctx, _month(m["mon"], ctx.lex), int(m["dd"]), None, None)
+        norm = day_norm(ctx, month_number(m["mon"], ctx.lex), int(m["dd"]), None, None)
     else:
         sub = re.match(r"(?P<rel>)(?P<wd>\w+)(?P<pl>)(?P<pod>)", m["day"])
         norm = weekday(sub, ctx) if sub else None

@@ -67,7 +67,7 @@ RULES: list[tuple[str, str, g.Normaliser]] = [
      rf"the\s+most\s+recent|the\s+previous|the\s+past|the\s+same|the\s+coming|the\s+next|"
      rf"the\s+year-earlier|the\s+year-ago|the\s+comparable(?:\s+year-(?:earlier|ago))?|"
      rf"the\s+corresponding|the\s+fiscal|its|the\s+latest\s+fiscal|(?:the\s+)?(?P<yr>{YEAR}))"
-     r"\s+(?:fiscal\s+)?quarter(?!s|ly)", g.bare_quarter),
+     r"\s+(?:fiscal\s+)?quarter(?!s|ly|-)", g.bare_quarter),
     ("period", rf"(?P<det>the\s+latest|the\s+most\s+recent|the\s+current|the\s+comparable|"
      rf"the\s+corresponding|the\s+year-earlier|the\s+year-ago|the\s+latest\s+fiscal|"
      rf"the\s+(?P<yr>{YEAR}))\s+(?:fiscal\s+)?period", g.bare_quarter),

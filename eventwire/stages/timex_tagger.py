@@ -22,6 +22,7 @@ SPEECH_TIME_RULES = {"day_word", "day_part", "weekday", "clock", "unit_relative"
 
 
 WORD = re.compile(r"\w+")
+BOUNDARY_BEFORE = re.compile(r"\b(?:ended|ending|through|of\s+record|as\s+of)\s+$", re.I)
 LOOKBACK_WORDS = 5
 
 
@@ -48,7 +49,7 @@ class Tagger:
             end, norm, rule = best
             found.append(TimeExpression(span_of(text, start, end), norm.type, norm.value,
                                         norm.anchored))
-            _remember(refs, norm, rule)
+            _remember(refs, norm, rule, BOUNDARY_BEFORE.search(text, max(0, start - 20), start))
         return found
 
     def _starts(self, text: str) -> list[int]:
@@ -78,7 +79,10 @@ class Tagger:
         matches.sort(key=lambda t: (t[0], t[1]))
         for neg_end, _, mm, rule in matches:
             ctx = Ctx(text, start, -neg_end, dct, self.lex, refs[0], refs[1])
-            norm = rule.fn(mm, ctx)
+            try:
+                norm = rule.fn(mm, ctx)
+            except (ValueError, OverflowError):
+                norm = None  # a date outside years 1-9999 ("4,000 years ago"): not a TIMEX3
             if norm is not None:
                 return -neg_end, norm, rule.name
         return None
@@ -101,12 +105,13 @@ def scan_words(lex: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
     return triggers, frozenset(lex.tables["scan"]["starters"]) | triggers | numbers
 
 
-def _remember(refs: list[Period | None], norm: Norm, rule: str) -> None:
-    """Keeps the last mentioned period (and the last one not tied to the speech time)."""
+def _remember(refs: list[Period | None], norm: Norm, rule: str, boundary: object) -> None:
+    """Keeps the last mentioned period (and the last one not tied to the speech time, nor
+    the end of another period as in "the quarter ended Sept. 30")."""
     if norm.period is None or norm.type not in ("DATE", "TIME"):
         return
     refs[0] = norm.period
-    if rule not in SPEECH_TIME_RULES and norm.sets_ref:
+    if rule not in SPEECH_TIME_RULES and norm.sets_ref and not boundary:
         refs[1] = norm.period
 
 

@@ -142,11 +142,19 @@ def _day(text: str, lex: Lexicon) -> int | None:
     return parse_ordinal(text, lex)
 
 
+NINE_ELEVEN = re.compile(r"\s+(?:attacks?|terror\w*|hijack\w*|strikes?|commission|era|"
+                         r"victims?|bombings?|plot)\b", re.I)
+
+
 def month_day(m: re.Match[str], ctx: Ctx) -> Norm | None:
     month, day = month_number(m["mon"], ctx.lex), _day(m["day"], ctx.lex)
     if day is None or not 1 <= day <= 31:
         return None
-    return day_norm(ctx, month, day, year_of(m["year"], ctx.lex, ctx), m["wd"])
+    year = year_of(m["year"], ctx.lex, ctx)
+    if (month, day, year) == (9, 11, None) and NINE_ELEVEN.match(ctx.after()) and \
+            ctx.dct and ctx.dct >= date(2001, 9, 11):
+        year = 2001  # "the September 11 attacks" names a day, not this year's 11 September
+    return day_norm(ctx, month, day, year, m["wd"])
 
 
 def day_norm(ctx: Ctx, month: int, day: int, year: int | None,

@@ -136,13 +136,18 @@ def ago(m: re.Match[str], ctx: Ctx) -> Norm | None:
     unit = ctx.lex.lookup("unit", m["unit"])
     direction = key(m["dir"])
     n = parse_number(m["num"], ctx.lex) if m["num"] else None
-    if n is None:
-        return Norm("DATE", "FUTURE_REF" if direction in ("later", "from now", "hence")
-                    else "PAST_REF", True)
-    if unit is None or n != int(n):
+    anaphoric = direction in ("earlier", "later", "before", "after")
+    if unit is None:
+        return None
+    if n is None:  # "years ago", "a few hours later": no calendar value
+        if anaphoric:
+            return Norm("DURATION", f"PX{unit}" if not unit.startswith("T") else
+                        f"PTX{unit[1]}", False)
+        return Norm("DATE", "FUTURE_REF" if direction in ("from now", "hence") else "PAST_REF",
+                    True)
+    if n != int(n):
         return None
     sign = 1 if direction in ("later", "from now", "hence", "after") else -1
-    anaphoric = direction in ("earlier", "later", "before", "after")
     return _shifted(ctx, unit, sign * int(n), anaphoric)
 
 

@@ -80,6 +80,8 @@ class Events:
     def __call__(self, work: Work) -> None:
         article = work.article
         found: list[Candidate] = []
+        if cues.sport_article(article.text, self.lex):
+            return
         for index in sorted(work.docs):
             sentence = article.sentences[index]
             found.extend(self.sentence_candidates(work, sentence, work.docs[index]))

@@ -237,7 +237,7 @@ def governed_roles(gov: Token, embedded: Roles, idx: Mentions, agents: frozenset
 
 def _noun_prep(prep: str, objs: list[Token], sense: Sense, idx: Mentions, roles: Roles) -> None:
     found = gather(objs, idx)
-    if prep in ("by", "between", "among"):
+    if prep == "by" or (sense.sym and prep in ("between", "among")):
         roles.add("actor", found)
     elif prep == "of":
         roles.add("recipient" if sense.of == "recipient" else "actor", found)

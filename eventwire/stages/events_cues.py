@@ -6,6 +6,7 @@ All word lists come from ``data/events/cues.toml`` through :class:`Lexicon`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from eventwire.stages.events_lexicon import Lexicon, Sense
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
+_WORD = re.compile(r"[a-z][a-z\-]*")
 CORE_NOUN_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "attr"})
 
 
@@ -34,7 +36,8 @@ def pick_sense(tok: Token, senses: Sequence[Sense]) -> Sense | None:
 
 def _complement_lemmas(tok: Token) -> set[str]:
     """Lemmas of the object and of the verb complement ("refused to comment")."""
-    return {c.lemma_.lower() for c in tok.children if c.dep_ in ("dobj", "xcomp", "nsubjpass")}
+    return {c.lemma_.lower() for c in tok.children
+            if c.dep_ in ("dobj", "xcomp", "nsubjpass", "prt")}
 
 
 def _has_need(tok: Token, needs: frozenset[str]) -> bool:
@@ -51,8 +54,8 @@ def _object_lemmas(tok: Token) -> set[str]:
     if tok.pos_ == "VERB":
         objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
         for c in tok.children:
-            if c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ in ("on", "upon")):
-                objs.extend(g for g in c.children if g.dep_ in ("dobj", "pobj"))
+            if c.dep_ == "xcomp":
+                objs.extend(g for g in c.children if g.dep_ == "dobj")
     else:
         objs = [c for c in tok.children if c.dep_ in ("compound",)]
         for c in tok.children:
@@ -99,6 +102,8 @@ def _chain(tok: Token, reporting: frozenset[str]) -> list[Token]:
         if cur.dep_ == "ROOT" or cur.head.i == cur.i:
             break
         if cur.pos_ in ("NOUN", "PROPN") and cur.dep_ not in CORE_NOUN_DEPS:
+            break
+        if cur.dep_ == "relcl":  # "Turkey, which occupies ..., had insisted": own clause
             break
         if cur.dep_ in ("conj", "appos"):
             cur = cur.head
@@ -197,6 +202,13 @@ def sport(doc: Doc, lex: Lexicon) -> bool:
     if words & set(spec.get("strong", ())):
         return True
     return len(words & set(spec["words"])) >= int(spec.get("min_hits", 2))
+
+
+def sport_article(text: str, lex: Lexicon) -> bool:
+    """A sport story: ``article_min_hits`` different sport words anywhere in the text."""
+    spec: dict[str, Any] = lex.cues["domains"]["sport"]
+    words = set(_WORD.findall(text.lower()))
+    return len(words & set(spec["words"])) >= int(spec.get("article_min_hits", 4))
 
 
 def business(doc: Doc, lex: Lexicon) -> bool:

@@ -229,7 +229,7 @@ def ensure(folder: Path | None = None, min_population: int = MIN_POPULATION) -> 
 def _remove_stale(current: Path) -> None:
     """Deletes gazetteer files of older data versions (open handles keep working on POSIX)."""
     for old in current.parent.glob("gazetteer-*.sqlite"):
-        if old != current and "-p" not in old.name.rsplit("-", 1)[-1]:
+        if old != current and not old.name.rsplit("-", 1)[-1].startswith("p"):
             old.unlink(missing_ok=True)
             old.with_suffix(".lock").unlink(missing_ok=True)
 
@@ -666,3 +666,30 @@ def _strip_admin2_suffix(name: str) -> str | None:
         if low.endswith(suffix) and len(name) > len(suffix) + 2:
             return name[: -len(suffix)]
     return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m eventwire.gazetteer [--build | --rebuild] [NAME...]``: build, then look up."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m eventwire.gazetteer", description=main.__doc__)
+    parser.add_argument("--build", action="store_true", help="build the cache file if missing")
+    parser.add_argument("--rebuild", action="store_true", help="build it again even if present")
+    parser.add_argument("names", nargs="*", help="names to look up")
+    args = parser.parse_args(argv)
+    path = gazetteer_path()
+    if args.rebuild and path.exists():
+        path.unlink()
+    started = time.perf_counter()
+    path = ensure()
+    print(f"{path} {path.stat().st_size / 1e6:.1f} MB ({time.perf_counter() - started:.1f} s)")
+    gaz = Gazetteer(path)
+    for name in args.names:
+        for c in gaz.lookup(name)[:10]:
+            print(f"{name}\t{c.id}\t{c.name}\t{c.iso3}\t{c.fcode}\t{c.admin1}\t{c.population}"
+                  f"\t{c.lat:.4f},{c.lon:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

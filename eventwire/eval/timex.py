@@ -288,15 +288,15 @@ def render(result: dict[str, Any], console: Console) -> None:
     engine = result.get("engine", "rules")
     table = Table(title=f"TIMEX3 ({engine}) on {result['documents']} TimeML documents "
                         "(TempEval-3 scoring)")
-    for column in ("type", "gold", "system", "strict P", "strict R", "strict F1",
-                   "relaxed P", "relaxed R", "relaxed F1", "value F1", "type acc"):
-        table.add_column(column, justify="left" if column == "type" else "right")
+    table.caption = "strict = strict span F1, rel = relaxed span match, value = value F1"
+    columns = ("type", "gold", "sys", "strict", "rel P", "rel R", "rel F1", "value")
+    for column in columns:
+        table.add_column(column, justify="left" if column == "type" else "right", no_wrap=True)
     rows = [("all", result)] + list(result["per_type"].items())
     for name, r in rows:
         table.add_row(name, str(r["gold"]), str(r["system"]),
-                      *(f"{r[k]:.3f}" for k in ("strict_p", "strict_r", "strict_f1",
-                                                 "relaxed_p", "relaxed_r", "relaxed_f1",
-                                                 "value_f1", "type_accuracy")))
+                      *(f"{r[k]:.3f}" for k in ("strict_f1", "relaxed_p", "relaxed_r",
+                                                 "relaxed_f1", "value_f1")))
     console.print(table)
     console.print(f"{result['ms_per_document']:.2f} ms per document "
                   f"({result['ms_per_1000_chars']:.2f} ms per 1,000 characters)")

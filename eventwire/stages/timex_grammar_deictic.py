@@ -168,10 +168,7 @@ def _year_shift(ctx: Ctx, ref: Period, years: int, anaphoric: bool) -> Period:
     """Years before/after the mentioned period ("a year earlier"), or, for "a year ago" in
     a story about a quarter, that quarter of the year before publication."""
     if not anaphoric and ctx.dct is not None:
-        ref = Period(ref.start.replace(year=ctx.dct.year), ref.gran, ref.season)
-    if ref.gran == "day":
-        return cal.truncate(cal.shift(ref, years, "year").start, "year") \
-            if not anaphoric else cal.shift(ref, years, "year")
+        ref = cal.shift(ref, ctx.dct.year - cal.truncate(ref.start, "year").year, "year")
     return cal.shift(ref, years, "year")
 
 

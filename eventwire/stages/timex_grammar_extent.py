@@ -53,24 +53,30 @@ def _num(n: float) -> str:
 
 
 def duration(m: re.Match[str], ctx: Ctx) -> Norm | None:
+    """"three days", "the past two weeks", "a five-year", "2 1/2 years"; "$5 a year" is a SET."""
     unit = ctx.lex.lookup("unit", m["unit"])
-    if unit is None:
+    if unit is None or _not_a_duration(m, ctx, unit):
         return None
     n = parse_number(m["num"], ctx.lex) if m["num"] else 1.0
     if m.groupdict().get("half") or m.groupdict().get("half1"):
         n = (n or 0) + 0.5
     if n is not None and n <= 0:
         return None
-    if m[0].endswith("old") or re.match(r"\s+old\b|-[a-z]", ctx.after(5)) or \
-            (unit == "Q" and _fraction(m, ctx)):
-        return None  # "a 6-year-old boy", "52 years old", "a year-earlier loss", "a quarter of"
-    if unit == "TS" and key(m["num"]) in ("a", "an", "one") and not re.match(r"\s*(?:[.,;:)]|$)",
-                                                                        ctx.after(3)):
-        return None  # "a second round"
-    if m["num"] and key(m["num"]) in ("a", "an") and not m.groupdict().get("quant") \
+    if key(m["num"]) in ("a", "an") and not m.groupdict().get("quant") \
             and RATE_BEFORE.search(ctx.before(25)):
         return Norm("SET", period_value(1, unit), False)
     return Norm("DURATION", period_value(n, unit), False)
+
+
+def _not_a_duration(m: re.Match[str], ctx: Ctx, unit: str) -> bool:
+    """Ages ("a 6-year-old", "52 years old"), compounds ("a year-earlier loss"), fractions
+    ("three-quarters of") and "a second round"."""
+    if m[0].endswith("old") or re.match(r"\s+old\b|-[a-z]", ctx.after(5)):
+        return True
+    if unit == "Q" and _fraction(m, ctx):
+        return True
+    return unit == "TS" and key(m["num"]) in ("a", "an", "one") and \
+        not re.match(r"\s*(?:[.,;:)]|$)", ctx.after(3))
 
 
 def _fraction(m: re.Match[str], ctx: Ctx) -> bool:

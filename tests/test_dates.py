@@ -77,6 +77,9 @@ EXPRESSIONS = [
     ("Rebels recently seized the town.", [("recently", "DATE", "PAST_REF")]),
     ("Peace is unlikely in the near future.", [("the near future", "DATE", "FUTURE_REF")]),
     ("Markets will reopen after Christmas.", [("Christmas", "DATE", "2021-12-25")]),
+    ("Shops close on New Year\u2019s Day.", [("New Year\u2019s Day", "DATE", "2022-01-01")]),
+    ("It began in the \u201990s.", [("the \u201990s", "DATE", "199")]),
+    ("He died after the September 11 attacks.", [("September 11", "DATE", "2001-09-11")]),
     # times
     ("The blast came at 10:35 a.m.", [("10:35 a.m.", "TIME", "2021-08-11T10:35")]),
     ("They must leave by 9 a.m. Friday.", [("9 a.m. Friday", "TIME", "2021-08-13T09:00")]),

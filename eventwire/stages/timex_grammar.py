@@ -48,7 +48,8 @@ class Rule:
 
 
 def key(s: str | None) -> str:
-    return re.sub(r"\s+", " ", s.lower()).strip() if s else ""
+    """Lower case, single spaces, plain apostrophes."""
+    return re.sub(r"\s+", " ", s.lower().replace("\u2019", "'")).strip() if s else ""
 
 
 def year_of(text: str | None, lex: Lexicon, ctx: Ctx | None = None) -> int | None:

@@ -96,10 +96,11 @@ def build_fragments(t: dict[str, dict[str, Any]]) -> dict[str, str]:
 
 
 def expand(pattern: str, fragments: dict[str, str]) -> str:
-    """Replaces ``<NAME>`` placeholders with the named fragment (wrapped in a group)."""
+    """Replaces ``<NAME>`` placeholders with the named fragment (wrapped in a group); an
+    apostrophe also matches the typographic one ("New Year’s Day", "the ’90s")."""
     def sub(m: re.Match[str]) -> str:
         return "(?:" + fragments[m.group(1)] + ")"
-    return re.sub(r"(?<!\?P)<([A-Z_]+)>", sub, pattern)
+    return re.sub(r"(?<!\?P)<([A-Z_]+)>", sub, pattern).replace("'", "['\u2019]")
 
 
 def parse_number(text: str, lex: Lexicon) -> float | None:

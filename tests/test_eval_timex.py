@@ -25,7 +25,8 @@ The AT&amp;T talks <EVENT eid="e1" class="OCCURRENCE">began</EVENT> \
 functionInDocument="NONE" anchorTimeID="t0">yesterday</TIMEX3> and lasted \
 <TIMEX3 tid="t2" type="DURATION" value="P3D">three days</TIMEX3>. Prices rise \
 <TIMEX3 tid="t3" type="SET" value="P1D">daily</TIMEX3> in \
-<TIMEX3 tid="t4" type="DATE" value="1998">1998</TIMEX3>.
+<TIMEX3 tid="t4" type="DATE" value="1998">1998</TIMEX3>.\
+<TIMEX3 tid="t9" type="DATE" value="1998-W06" temporalFunction="true"/>
 </TEXT>
 </TimeML>
 """

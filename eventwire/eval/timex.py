@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from eventwire.stages.timex_tagger import Tagger
 
 TYPES = ("DATE", "TIME", "DURATION", "SET")
-TAG = re.compile(r"<(/?)([A-Za-z0-9_]+)([^>]*?)/?>|([^<]+)", re.S)
+TAG = re.compile(r"<(/?)([A-Za-z0-9_]+)([^>]*?)(/?)>|([^<]+)", re.S)
 ATTR = re.compile(r'(\w+)\s*=\s*"([^"]*)"')
 
 
@@ -81,13 +81,15 @@ def _plain_text(body: str) -> tuple[str, list[Gold]]:
     open_timex: list[tuple[int, dict[str, str]]] = []
     gold: list[Gold] = []
     for m in TAG.finditer(body):
-        if m.group(4) is not None:
-            piece = html.unescape(m.group(4))
+        if m.group(5) is not None:
+            piece = html.unescape(m.group(5))
             parts.append(piece)
             length += len(piece)
-        elif m.group(2) == "TIMEX3" and not m.group(1):
+        elif m.group(2) != "TIMEX3" or m.group(4):
+            continue  # other tags; an empty <TIMEX3/> has no text to find
+        elif not m.group(1):
             open_timex.append((length, dict(ATTR.findall(m.group(3)))))
-        elif m.group(2) == "TIMEX3" and open_timex:
+        elif open_timex:
             start, attrs = open_timex.pop()
             gold.append(Gold(start, length, attrs.get("type", ""), attrs.get("value", ""), ""))
     text = "".join(parts)

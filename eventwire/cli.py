@@ -276,10 +276,12 @@ def events(
     if output is None:
         counts = export.write(rows, fmt, sys.stdout)
     else:
-        mode = "wb" if fmt == "parquet" else "w"
-        with open(output, mode, **({} if mode == "wb" else {"encoding": "utf-8",
-                                                            "newline": ""})) as fh:
-            counts = export.write(rows, fmt, fh)
+        if fmt == "parquet":
+            with open(output, "wb") as bfh:
+                counts = export.write(rows, fmt, bfh)
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as fh:
+                counts = export.write(rows, fmt, fh)
     msg = f"{counts['written']} events written"
     if counts["skipped"]:
         msg += f"; {counts['skipped']} left out because they have no date"

@@ -162,9 +162,9 @@ def write(rows: Sequence[dict[str, Any]], fmt: str, out: IO[Any]) -> dict[str, i
             out.write(json.dumps(plover_record(r, coded), ensure_ascii=False) + "\n")
         return {"written": len(dated), "skipped": len(rows) - len(dated)}
     elif fmt == "polecat":
-        w = csv.writer(out, delimiter="\t", lineterminator="\n")
-        w.writerow(POLECAT_COLUMNS + EXTRA_COLUMNS)
-        w.writerows(polecat_record(r) for r in rows)
+        tsv = csv.writer(out, delimiter="\t", lineterminator="\n")
+        tsv.writerow(POLECAT_COLUMNS + EXTRA_COLUMNS)
+        tsv.writerows(polecat_record(r) for r in rows)
     elif fmt == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq

@@ -115,6 +115,7 @@ def ingest(paths: Iterable[str], store: Store, cfg: config_mod.Config,
                 on_batch(summary)
         status = "completed"
     finally:
+        assert summary.run_id is not None
         store.finish_run(summary.run_id, status if not summary.failed else
                          ("completed with failures" if status == "completed" else status))
     return summary

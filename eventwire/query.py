@@ -124,9 +124,7 @@ def _sort(f: EventFilter) -> tuple[Any, bool]:
     if name not in SORTS:
         raise _bad(f"cannot sort by {f.sort!r}", f"sort by one of {', '.join(sorted(SORTS))}"
                    " (prefix - for descending)")
-    column = SORTS[name]
-    if name == "date":
-        column = func.coalesce(column, "")
+    column: Any = func.coalesce(SORTS[name], "") if name == "date" else SORTS[name]
     return column, f.sort.startswith("-")
 
 

@@ -41,10 +41,12 @@ class Work:
 def token_span(work: Work, sentence_index: int, item: Token | SpacySpan) -> Span:
     """Article-level Span of a token or a spaCy span inside sentence ``sentence_index``."""
     base = work.offset(sentence_index)
-    if hasattr(item, "start_char"):
-        start, end = base + item.start_char, base + item.end_char
-    else:
+    from spacy.tokens import Token
+
+    if isinstance(item, Token):
         start, end = base + item.idx, base + item.idx + len(item.text)
+    else:
+        start, end = base + item.start_char, base + item.end_char
     return Span(start, end, work.article.text[start:end])
 
 

@@ -170,7 +170,9 @@ class Store:
         with self.engine.begin() as conn:
             result = conn.execute(schema.runs.insert().values(
                 started_at=now(), status="running", args=args))
-            return int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
 
     def finish_run(self, run_id: int, status: str) -> None:
         with self.engine.begin() as conn:
@@ -222,11 +224,10 @@ def insert_ignore(conn: Connection, table: Table, values: list[dict[str, Any]],
     values of that column for the rows actually inserted."""
     if not values:
         return []
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table).on_conflict_do_nothing(index_elements=keys)
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).on_conflict_do_nothing(index_elements=keys)
     if returning is None:
         conn.execute(stmt, values)
         return []

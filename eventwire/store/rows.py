@@ -25,7 +25,8 @@ def key_of(actor: Actor) -> str:
 
 
 def article_row(article: Article, version: str, now: str) -> dict[str, Any]:
-    notes = {name: [asdict(x) for x in getattr(article, name)] for name in ANNOTATED}
+    notes: dict[str, Any] = {name: [asdict(x) for x in getattr(article, name)]
+                             for name in ANNOTATED}
     notes["dateline"] = asdict(article.dateline) if article.dateline else None
     notes["meta"] = article.meta
     return {

@@ -15,7 +15,8 @@ A predicted actor matches a country code when its ``code`` equals it, a transnat
 its organisation's CAMEO prefix (``cameo`` in data/actors/orgs.toml) starts it, and ``---`` when
 it has no code. PLOVER puts every party of a reciprocal or multilateral event in ``actors``, so
 the gold source may match any actor and the gold target any recipient (or, when the event has
-none, any other actor). A field counts as correct only when an event was predicted.
+none, any other actor). A field counts as correct only when an event was predicted;
+``fields_given_event`` gives the same accuracies over the codings that got an event.
 
 Also reported: ``mention_recall``, the share of gold source/target entities that appear among
 the actor mentions of the text at all (the actors stage alone, whatever the events stage does),
@@ -189,6 +190,7 @@ class Tally:
 @dataclass
 class Score:
     fields: dict[str, Tally] = field(default_factory=lambda: {f: Tally() for f in FIELDS})
+    given_event: dict[str, Tally] = field(default_factory=lambda: {f: Tally() for f in FIELDS})
     mention_recall: Tally = field(default_factory=Tally)
     scored: int = 0
     skipped_no_plover: int = 0
@@ -233,12 +235,17 @@ def _score_coding(score: Score, article: Article, coding: Coding, plover: str,
     m = match_event(article.events, plover, src, tgt, cameo)
     has = m.event is not None
     score.with_prediction += int(has)
-    f = score.fields
-    f["event_type"].add(has and m.event is not None and m.event.type == plover)
-    f["source_country"].add(has and m.source is not None and entity_matches(src, m.source, cameo))
-    f["source_sector"].add(has and m.source is not None and m.source.sector == src.sector)
-    f["target_country"].add(has and m.target is not None and entity_matches(tgt, m.target, cameo))
-    f["target_sector"].add(has and m.target is not None and m.target.sector == tgt.sector)
+    ok = {
+        "event_type": m.event is not None and m.event.type == plover,
+        "source_country": m.source is not None and entity_matches(src, m.source, cameo),
+        "source_sector": m.source is not None and m.source.sector == src.sector,
+        "target_country": m.target is not None and entity_matches(tgt, m.target, cameo),
+        "target_sector": m.target is not None and m.target.sector == tgt.sector,
+    }
+    for name, good in ok.items():
+        score.fields[name].add(has and good)
+        if has:
+            score.given_event[name].add(good)
     for gold in (src, tgt):
         if gold.known:
             score.mention_recall.add(any(entity_matches(gold, a, cameo)
@@ -317,6 +324,7 @@ def _result(path: str, records: list[Record], score: Score, stages: list[str],
         "codings": sum(len(r.codings) for r in records),
         "scored": score.scored, "skipped_no_plover": score.skipped_no_plover,
         "with_prediction": score.with_prediction, "fields": fields,
+        "fields_given_event": {name: t.as_dict() for name, t in score.given_event.items()},
         "mention_recall": score.mention_recall.as_dict(),
         "noevent_records": score.noevent_records,
         "noevent_with_events": score.noevent_with_events,
@@ -338,6 +346,9 @@ def render(result: dict[str, Any], console: Console) -> None:
         table.add_row(name.replace("_", " "), str(value["correct"]), str(value["total"]),
                       f"{value['accuracy']:.3f}")
     console.print(table)
+    given = ", ".join(f"{k.replace('_', ' ')} {v['accuracy']:.3f}"
+                      for k, v in result["fields_given_event"].items())
+    console.print(f"Accuracy where an event was predicted: {given}.")
     console.print(
         f"{result['records']} records, {result['codings']} codings: {result['scored']} scored, "
         f"{result['skipped_no_plover']} skipped (CAMEO 01/02 have no PLOVER type); "

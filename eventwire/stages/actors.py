@@ -93,7 +93,8 @@ class Entry:
         return self.roles[-1]
 
     def holds_on(self, published: str | None) -> bool:
-        return bool(published) and any(r.holds_on(published[:10]) for r in self.roles)
+        day = (published or "")[:10]
+        return bool(day) and any(r.holds_on(day) for r in self.roles)
 
     def person_role(self, published: str | None) -> Role:
         """A person's role on ``published``; ELI (former official) after the last one ends,
@@ -140,6 +141,7 @@ class TitleWords:
     place_verbs: frozenset[str]
     particles: frozenset[str]
     not_names: frozenset[str]
+    org_words: frozenset[str]
 
     def is_title_word(self, word: str) -> bool:
         return (word in self.modifiers or (word,) in self.heads or word in self.portfolios
@@ -193,8 +195,10 @@ def _toml(name: str) -> dict[str, Any]:
 
 
 def _case(alias: str, lower_ok: bool) -> str:
+    """Acronyms and mixed-case forms ("UN", "LeT", "MoD") match only as written."""
     letters = [c for c in alias if c.isalpha()]
-    if len(letters) >= 2 and all(c.isupper() for c in letters):
+    inner_caps = any(c.isupper() for word in alias.split() for c in word[1:] if c.isalpha())
+    if len(letters) >= 2 and (all(c.isupper() for c in letters) or inner_caps):
         return "exact"
     return "any" if lower_ok else "cap"
 
@@ -287,7 +291,7 @@ def _titles(b: _Builder, data: dict[str, Any]) -> TitleWords:
         _words(data, "org_heads"), _words(data, "back_references"), _words(data, "speakers"),
         _words(data, "descriptors"), _words(data, "speech_verbs"), _words(data, "place_verbs"),
         _words(data, "name_particles"),
-        frozenset(data.get("not_names", {}).get("words", [])))
+        frozenset(data.get("not_names", {}).get("words", [])), _words(data, "org_words"))
 
 
 def _add_persons(b: _Builder, data: dict[str, Any]) -> None:
@@ -392,10 +396,17 @@ class Person:
     office: str | None
     org: str | None
     named: bool = True
+    source: str = "title"
 
     @property
     def surname(self) -> str:
         return self.name.split()[-1].lower()
+
+    @property
+    def recallable(self) -> bool:
+        """May a later surname-only mention refer to this person? Not for one-word names the
+        NER alone proposed (they are often organisations or products)."""
+        return self.named and (self.source != "ner" or len(self.name.split()) > 1)
 
     def actor(self, span: Span) -> Actor:
         return Actor(self.name, self.code, self.country, self.sector, "person", self.office,
@@ -422,7 +433,7 @@ class ArticleState:
             if p.name.lower() == low:
                 return p
         last = low.split()[-1] if low else ""
-        found = {id(p): p for p in self.persons if p.named and p.surname == last}
+        found = {id(p): p for p in self.persons if p.recallable and p.surname == last}
         return next(iter(found.values())) if len(found) == 1 else None
 
 
@@ -661,7 +672,8 @@ def _name_at(d: Dictionary, s: Sent, j: int, hit_tokens: set[int]) -> tuple[int,
     k, words = j, 0
     while k < len(s.words) and words < 4:
         tok = s.doc[k]
-        if tok.text in t.not_names or k in hit_tokens or t.is_title_word(tok.lower_):
+        if tok.text in t.not_names or k in hit_tokens or t.is_title_word(tok.lower_) or \
+                tok.lower_ in t.org_words:
             break
         if _cap(tok) and _name_shaped(tok, s.parsed):
             k, words = k + 1, words + 1
@@ -670,7 +682,10 @@ def _name_at(d: Dictionary, s: Sent, j: int, hit_tokens: set[int]) -> tuple[int,
             k += 1
         else:
             break
-    return (j, k) if words else None
+    if not words or (k < len(s.words) and _cap(s.doc[k]) and s.words[k].lower() in
+                     t.org_words | t.org_heads):
+        return None
+    return j, k
 
 
 def _name_shaped(tok: Token, parsed: bool) -> bool:
@@ -692,7 +707,7 @@ def find_titles(d: Dictionary, s: Sent) -> list[Title]:
         if title is None:
             i += 1
             continue
-        _prefix(s, title, ends)
+        _prefix(t, s, title, ends, hit_tokens)
         _chain(t, s, title, starts)
         title.name = _name_at(d, s, title.end, hit_tokens)
         titles.append(title)
@@ -700,8 +715,10 @@ def find_titles(d: Dictionary, s: Sent) -> list[Title]:
     return titles
 
 
-def _prefix(s: Sent, title: Title, ends: dict[int, Phrase]) -> None:
-    """A country or organisation right before the title ("Russian", "Russia's", "MFA")."""
+def _prefix(t: TitleWords, s: Sent, title: Title, ends: dict[int, Phrase],
+            hit_tokens: set[int]) -> None:
+    """A country or organisation right before the title ("Russian", "Russia's", "MFA"), and
+    the modifiers before that ("former Russian President")."""
     at = title.start
     if at >= 1 and s.words[at - 1] in POSSESSIVE:
         at -= 1
@@ -714,6 +731,12 @@ def _prefix(s: Sent, title: Title, ends: dict[int, Phrase]) -> None:
         title.org = pre
     elif pre.head is not None:
         title.noun_sector = pre.head.sector
+    k = pre.start
+    while k > 0 and s.words[k - 1].lower() in t.modifiers and k - 1 not in hit_tokens:
+        k -= 1
+    title.sector = _modifier_sector(t, [w.lower() for w in s.words[k:pre.start]]) or \
+        title.sector
+    title.start = k
 
 
 def _title_sector(d: Dictionary, s: Sent, title: Title, published: str | None) -> str | None:
@@ -922,13 +945,13 @@ class Actors:
             self._maybe_speaker(s, range(hit.start, hit.end), person, state)
 
     def _register(self, state: ArticleState, name: str, fields: dict[str, Any],
-                  named: bool = True) -> Person:
+                  named: bool = True, source: str = "title") -> Person:
         person = state.by_name(name) if named else next(
             (p for p in state.persons if p.name == name), None)
         if person is None:
             person = Person(name, actor_key("person", fields.get("code"), name),
                             fields.get("code"), fields.get("country"), fields.get("sector"),
-                            fields.get("office"), fields.get("org"), named)
+                            fields.get("office"), fields.get("org"), named, source)
             state.persons.append(person)
         else:
             person.update(fields)
@@ -954,13 +977,13 @@ class Actors:
                 continue
             name = " ".join(t.text for t in ent if not t.is_punct or t.text == "-")
             name = name.removesuffix(" 's").removesuffix(" ’s")
-            person = state.by_name(name) or self._register(state, name, {})
+            person = state.by_name(name) or self._register(state, name, {}, source="ner")
             s.add(ent.start, ent.end, person.actor(s.span(ent.start, ent.end)))
             self._maybe_speaker(s, range(ent.start, ent.end), person, state)
 
     def _known_names(self, s: Sent, state: ArticleState) -> None:
         """Later mentions of a person named before: the full name or the surname alone."""
-        named = [p for p in state.persons if p.named]
+        named = [p for p in state.persons if p.recallable]
         if not named:
             return
         hit_tokens = s.hit_tokens

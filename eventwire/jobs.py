@@ -61,7 +61,7 @@ def file_key(path: str) -> str:
         st = os.stat(path)
     except OSError:
         return path
-    return f"{os.path.realpath(path)}|{st.st_size}|{int(st.st_mtime)}"
+    return f"{path}|{st.st_size}|{int(st.st_mtime)}"
 
 
 def _chunks(items: Iterator[tuple[str, int, Article | Failure]], store: Store, size: int,
@@ -72,7 +72,7 @@ def _chunks(items: Iterator[tuple[str, int, Article | Failure]], store: Store, s
         for path, record, item in items:
             summary.read += 1
             key = keys.setdefault(path, file_key(path))
-            batch.done[key] = record + 1
+            batch.done[key] = max(batch.done.get(key, 0), record)
             if isinstance(item, Failure):
                 batch.failures.append(item)
             else:
@@ -134,13 +134,14 @@ def _commit(store: Store, batch: _Batch, result: BatchResult, summary: IngestSum
 
 
 def _resume_points(store: Store, paths: list[str]) -> dict[str, int]:
-    """path -> records already committed, for files that have not changed since."""
-    done = store.progress()
+    """path (as the readers yield it) -> records already committed, for files that have
+    not changed since (same size and mtime). Streams (stdin, URLs) are never skipped."""
     skip: dict[str, int] = {}
-    for key, n in done.items():
-        real = key.split("|", 1)[0]
-        skip[real] = n if file_key(real) == key else 0
-    return {k: v for k, v in skip.items() if v}
+    for key, n in store.progress().items():
+        path = key.rsplit("|", 2)[0]
+        if "|" in key and file_key(path) == key and n > 0:
+            skip[path] = n
+    return skip
 
 
 __all__ = ["IngestSummary", "ingest"]

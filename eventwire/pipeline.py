@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from eventwire import config as config_mod
+from eventwire.errors import EventwireError
 from eventwire.ids import article_id
 from eventwire.model import Article, Failure
 from eventwire.resources import Resources
@@ -111,6 +112,11 @@ class Pipeline:
         for work in works:
             try:
                 stage(work)
+            except EventwireError as exc:
+                if exc.code.startswith("E0"):
+                    raise  # set-up problem (missing model or data): no article can pass
+                failed.add(id(work))
+                failures.append(_stage_failure(stage.name, work.article, exc))
             except Exception as exc:  # noqa: BLE001 - one bad article never stops a run
                 failed.add(id(work))
                 failures.append(_stage_failure(stage.name, work.article, exc))
@@ -139,7 +145,6 @@ def extract_articles(articles: Sequence[Article], res: Resources | None = None) 
     result = Pipeline(res).process(articles)
     if result.failures:
         f = result.failures[0]
-        from eventwire.errors import EventwireError
         raise EventwireError(f.code, f.reason, f.hint)
     return result.articles
 

@@ -193,7 +193,6 @@ def holiday(year: int, key: str) -> date | None:
         return date(year, month, day) if valid_date(year, month, day) else None
     rules = {
         "thanksgiving": lambda: nth_weekday(year, 11, 4, 4),
-        "election_day": lambda: nth_weekday(year, 11, 1, 1) + timedelta(days=1),
         "easter": lambda: easter(year),
         "good_friday": lambda: easter(year) - timedelta(days=2),
         "memorial_day": lambda: nth_weekday(year, 5, 1, -1),

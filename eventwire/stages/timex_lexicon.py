@@ -55,6 +55,11 @@ def capitalised(words: list[str] | Any) -> str:
     return "(?-i:" + alt(forms)[3:]
 
 
+def _title(phrase: str) -> str:
+    """"new year's day" -> "New Year's Day"."""
+    return " ".join(w[:1].upper() + w[1:] for w in phrase.split())
+
+
 def build_fragments(t: dict[str, dict[str, Any]]) -> dict[str, str]:
     full = [m for m in t["month"] if len(m) > 4 or m in ("may", "june", "july")]
     abbrev = [m for m in t["month"] if m not in full]
@@ -79,7 +84,8 @@ def build_fragments(t: dict[str, dict[str, Any]]) -> dict[str, str]:
         "DIGITS": digits,
         "ORD_WORD": alt(ordinals),
         "ORD_WORD_DAY": f"(?:(?:twenty|thirty)[\\s-]+{alt(ordinals)}|{alt(ordinals)})",
-        "HOLIDAY": alt(list(t["holiday"])),
+        "HOLIDAY": "(?-i:" + alt([_title(h) for h in t["holiday"]] +
+                                 [h.upper() for h in t["holiday"]])[3:],
         "REF": alt(list(t["ref"])),
         "SET_WORD": alt(list(t["set_word"])),
         "TZ": alt(list(t["timezone"]["zones"])),

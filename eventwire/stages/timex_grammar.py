@@ -21,13 +21,13 @@ Normaliser = Callable[[re.Match[str], Ctx], Norm | None]
 
 START = r"(?<![\w$£€#@/])"
 END = r"(?!\w)"
-LAST = {"last", "past", "previous", "preceding", "prior", "this past", "the past",
-        "the last", "the previous", "the preceding", "the prior"}
-NEXT = {"next", "coming", "this coming", "the coming", "the next", "the upcoming",
-        "upcoming", "the following", "following"}
-THIS = {"this", "the current", "current", "the present", "present"}
-ANAPHORIC = {"the following", "following", "the previous", "the preceding", "the prior",
-             "that", "the same", "that same", "the very same"}
+LAST = frozenset({"last", "past", "previous", "preceding", "prior", "this past", "the past",
+                  "the last", "the previous", "the preceding", "the prior"})
+NEXT = frozenset({"next", "coming", "this coming", "the coming", "the next", "the upcoming",
+                  "upcoming", "the following", "following"})
+THIS = frozenset({"this", "the current", "current", "the present", "present"})
+ANAPHORIC = frozenset({"the following", "following", "the previous", "the preceding",
+                       "the prior", "that", "the same", "that same", "the very same"})
 MOD = (r"(?:early|earlier|mid|middle|late|later|the\s+end\s+of|the\s+beginning\s+of|"
        r"the\s+start\s+of|the\s+middle\s+of|the\s+close\s+of|end\s+of|beginning\s+of|"
        r"start\s+of|(?:early|late|mid)\s+in)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, exists, func, or_, select
+from sqlalchemy import Connection, and_, case, exists, func, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
 from eventwire import query
@@ -54,7 +54,7 @@ def _count_if(condition: ColumnElement[bool]) -> Any:
 
 
 def _where(f: EventFilter) -> ColumnElement[bool]:
-    return and_(*query.conditions(f))
+    return and_(true(), *query.conditions(f))
 
 
 def _num(value: Any, digits: int = 2) -> float | None:

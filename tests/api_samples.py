@@ -3,7 +3,13 @@ and dates are written here by hand, in our own words, and stored with Store.writ
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from eventwire.ids import article_id, event_id
 from eventwire.model import (
@@ -12,6 +18,7 @@ from eventwire.model import (
     Event,
     EventDate,
     Evidence,
+    Failure,
     Place,
     Sentence,
     Span,
@@ -19,6 +26,7 @@ from eventwire.model import (
     span_of,
 )
 from eventwire.ontology import load as load_ontology
+from eventwire.pipeline import BatchResult
 from eventwire.store import Store
 
 STATES = {
@@ -189,3 +197,46 @@ def fill(store: Store) -> list[Article]:
     items = [*articles(), hostile()]
     store.write(items, version="test")
     return items
+
+
+class HandCoder:
+    """Stands in for the Pipeline in API tests: codes 'Norway hosted talks with Chile' by
+    hand; a text containing 'BREAK' fails as a stage would."""
+
+    def process(self, articles: list[Article]) -> BatchResult:
+        result = BatchResult()
+        for a in articles:
+            if "BREAK" in a.text:
+                result.failures.append(Failure(a.id, "E201", "stage events failed", record=a.id))
+                continue
+            if "hosted talks with" in a.text:
+                talks = Spec("CONSULT", "Norway", [state(a.text, "NOR")],
+                             [state(a.text, "CHL")], "2024-01-02")
+                a.events = coded(a.text, a.title or "", "2024-01-01", "t", [talks]).events
+            result.articles.append(a)
+        return result
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Runs ``app`` with uvicorn on a free localhost port in a background thread; yields
+    its base URL and stops it afterwards."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, name="eventwire-test-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

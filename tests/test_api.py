@@ -16,30 +16,10 @@ from fastapi.testclient import TestClient
 from eventwire import config
 from eventwire.api.app import create_app
 from eventwire.api.openapi import STORED, render, spec
-from eventwire.model import Article, Failure
-from eventwire.pipeline import BatchResult
 
 TOKEN = "test-token-123"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 STATIC_JS = Path(__file__).resolve().parents[1] / "eventwire" / "api" / "static" / "js"
-
-
-class FakePipeline:
-    """Codes 'X hosted talks with Y.' by hand; a text containing 'BREAK' fails."""
-
-    def process(self, articles: list[Article]) -> BatchResult:
-        result = BatchResult()
-        for a in articles:
-            if "BREAK" in a.text:
-                result.failures.append(Failure(a.id, "E201", "stage events failed", record=a.id))
-                continue
-            if "hosted talks with" in a.text:
-                talks = api_samples.Spec("CONSULT", "Norway", [api_samples.state(a.text, "NOR")],
-                                         [api_samples.state(a.text, "CHL")], "2024-01-02")
-                a.events = api_samples.coded(a.text, a.title or "", "2024-01-01", "t",
-                                             [talks]).events
-            result.articles.append(a)
-        return result
 
 
 def make_cfg(tmp_path: Path, **server: Any) -> config.Config:
@@ -53,7 +33,7 @@ def app_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignor
     monkeypatch.delenv("EVENTWIRE_SERVER_READ_TOKEN", raising=False)
 
     def build(fill: bool = True, raise_errors: bool = True, **server: Any) -> TestClient:
-        app = create_app(make_cfg(tmp_path, **server), pipeline_factory=FakePipeline)
+        app = create_app(make_cfg(tmp_path, **server), pipeline_factory=api_samples.HandCoder)
         if fill:
             api_samples.fill(app.state.store)
         return TestClient(app, raise_server_exceptions=raise_errors)
@@ -371,7 +351,7 @@ def test_body_limit_by_header_and_by_stream(app_factory) -> None:  # type: ignor
 def test_article_size_limit(tmp_path: Path) -> None:
     cfg = make_cfg(tmp_path)
     cfg["limits"]["max_article_chars"] = 10
-    with TestClient(create_app(cfg, pipeline_factory=FakePipeline)) as c:
+    with TestClient(create_app(cfg, pipeline_factory=api_samples.HandCoder)) as c:
         assert_error(c.post("/api/articles", json={"text": "x" * 11}, headers=AUTH), 422,
                      "E410")
 

@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from eventwire import __version__, ontology
 from eventwire import config as config_mod
 from eventwire.api import errors, ingest, routes
-from eventwire.api.security import BodyLimit, SecurityHeaders, Tokens
+from eventwire.api.security import RequestGuard, SecurityHeaders, Tokens
 from eventwire.store import Store
 
 STATIC = Path(__file__).parent / "static"
@@ -59,7 +59,7 @@ def build_app(cfg: config_mod.Config) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(ingest.router)
     _add_ui(app)
-    app.add_middleware(BodyLimit, max_bytes=int(cfg["server"]["max_body_bytes"]))
+    app.add_middleware(RequestGuard, max_bytes=int(cfg["server"]["max_body_bytes"]))
     app.add_middleware(SecurityHeaders)
     app.state.cfg = cfg
     app.state.tokens = Tokens.from_config(cfg["server"])

@@ -35,6 +35,10 @@ def _pipeline(request: Request) -> Any:
 
 def _article(item: models.ArticleIn, max_chars: int) -> Article:
     text = item.text
+    if any("\x00" in (v or "") for v in (text, item.title, item.source, item.url,
+                                          item.published)):
+        raise ApiError(422, "E409", "an article contains NUL characters",
+                       "remove the NUL (\\u0000) characters and send it again")
     if not text.strip():
         raise ApiError(422, "E409", "an article's text is empty", "send the article's text")
     if len(text) > max_chars:

@@ -8,9 +8,12 @@ Tokens are compared in constant time.
 from __future__ import annotations
 
 import hmac
+import json
 import os
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import unquote_to_bytes
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -75,9 +78,21 @@ def require_read(request: Request, credentials: Credentials) -> None:
         raise _unauthorised("reads on this server")
 
 
-class BodyLimit:
-    """Refuses request bodies over ``max_bytes`` with 413, by Content-Length and by the
-    bytes actually streamed; the accepted body is handed on unchanged."""
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_chars(scope: Scope) -> bool:
+    """NUL and other control characters in the path or query: no store accepts them
+    (PostgreSQL refuses NUL) and no real name contains them."""
+    raw = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+    return any(_CONTROL.search(unquote_to_bytes(part))
+               for part in (raw, scope.get("query_string", b"").replace(b"+", b" ")))
+
+
+class RequestGuard:
+    """Refuses control characters in the URL (422), and request bodies over ``max_bytes``
+    (413) by Content-Length and by the bytes actually streamed; an accepted body is handed
+    on unchanged."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -86,6 +101,10 @@ class BodyLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if has_control_chars(scope):
+            await _refuse(send, 422, "E401", "the URL contains control characters",
+                          "remove NUL and other control characters from the parameters")
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
@@ -129,8 +148,6 @@ def _replay(data: bytes, receive: Receive) -> Receive:
 
 
 async def _refuse(send: Send, status: int, code: str, message: str, hint: str) -> None:
-    import json
-
     payload = json.dumps(body(code, message, hint)).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),

@@ -131,6 +131,8 @@ def test_persons_of_the_dictionary_follow_their_dated_roles(code: Code) -> None:
     assert (former.code, former.sector) == ("USA", "ELI")
     bush = find(code("Bush visited Baghdad.", published="2003-11-27"), "Bush")
     assert bush.name == "George W. Bush"
+    early = code("Stoltenberg met the OPEC ministers.", published="1990-05-01").actors
+    assert all(a.code != "NATO" for a in early)
 
 
 # ---------------------------------------------------------------- persons from titles

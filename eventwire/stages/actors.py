@@ -1,10 +1,14 @@
 """Actors: countries, organisations, groups and persons, one Actor per mention.
 
-Reads ``article.sentences`` and ``work.docs`` (the parse of candidate sentences) and the
-dictionaries in ``data/actors/`` (countries built from pycountry + countryinfo with reviewed
-overrides, organisations, sector nouns, title words). Writes ``article.actors`` (one per
-mention, with its span and an article-wide ``key``) and ``article.entities`` (spaCy ents
-of parsed sentences, dictionary hits, persons found from titles).
+Reads ``article.sentences``, ``article.published`` (for time-scoped roles) and ``work.docs``
+(the parse of candidate sentences), and the dictionaries in ``data/actors/``: countries.json
+(built by ``eventwire.data.build_actors`` from pycountry + countryinfo and the reviewed
+country_overrides.toml), orgs.toml (organisations, groups, IGOs, kinds of state bodies),
+persons.toml (office holders with dated roles), sectors.toml (sector nouns), titles.toml
+(office words). Writes ``article.actors`` (one per mention, with its span and an article-wide
+``key``; a person's span covers the title with the name) and ``article.entities`` (spaCy ents
+of parsed sentences with source "ner", dictionary hits "dictionary", names found after titles
+"title").
 
 Per sentence:
 1. dictionary hits, longest first (country names, demonyms, capitals, organisations,
@@ -15,7 +19,8 @@ Per sentence:
 3. titles (parsed sentences): modifiers and an office head, the "of/for ..." phrases after
    it and the capitalised name that follows, so a person is found where NER misses it;
    a title with no name refers back to a person named before when exactly one fits;
-4. persons the NER found, and later mentions of a known person's name or surname;
+4. persons of the dictionary and persons the NER found, and later mentions of a known
+   person's name or surname;
 5. capitals standing for governments ("Moscow said") when the parse makes them a subject.
 Dictionary matching also runs on sentences that were not parsed; steps 3-5 need a parse.
 """
@@ -326,15 +331,19 @@ _STOP = frozenset({"of", "the", "and", "for", "in", "on", "to", "a", "an", "'s",
 
 
 def actor_forms(res: Resources) -> frozenset[str]:
-    """Lower-case single words that may belong to an actor mention, for the cheap pass."""
+    """Lower-case single words that may belong to an actor mention, for the cheap pass
+    (English function words such as "us" or "who", which acronyms share, are left out)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
     d = dictionary(res)
     words: set[str] = set()
     for key, aliases in d.index.items():
         if all(a.entry.type == "block" for a in aliases):
             continue
-        words.update(w for w in key if w not in _STOP and any(c.isalpha() for c in w))
-    words.update(w for head in d.titles.heads for w in head if w not in _STOP)
-    return frozenset(words)
+        words.update(key)
+    words.update(w for head in d.titles.heads for w in head)
+    return frozenset(w for w in words if w not in _STOP and w not in STOP_WORDS
+                     and len(w) > 1 and w.replace("-", "").replace("'", "").isalpha())
 
 
 def mentions_in(article: Article, start: int, end: int) -> list[Actor]:
@@ -505,7 +514,11 @@ def _longest_at(d: Dictionary, doc: Doc, words: list[str], i: int,
 
 
 def _choose(entries: list[Entry], published: str | None) -> Entry | None:
-    """The first entry; among persons sharing a name, the one in office on the date."""
+    """The first entry; among persons sharing a name, the one in office on the date. A person
+    whose first role starts after the article was published is probably someone else."""
+    day = (published or "")[:10]
+    entries = [e for e in entries if e.type != "person" or not day
+               or e.roles[0].since <= day]
     persons = [e for e in entries if e.type == "person"]
     if len(persons) < 2:
         return entries[0] if entries else None

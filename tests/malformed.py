@@ -296,6 +296,12 @@ def _feeds(out: _Writer, rng: random.Random) -> None:
             b"<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><ti")
 
 
+def _warc_headers(rng: random.Random) -> dict[str, str]:
+    """Fixed record id and date, so the corpus is the same on every run."""
+    return {"WARC-Record-ID": f"<urn:uuid:{rng.randrange(16**32):032x}>",
+            "WARC-Date": "2024-05-06T07:08:09Z"}
+
+
 def _warc_bytes(rng: random.Random, pages: int, html: Callable[[int], str] | None = None) -> bytes:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
@@ -307,7 +313,8 @@ def _warc_bytes(rng: random.Random, pages: int, html: Callable[[int], str] | Non
                 f"<body><article><p>{article_text(rng)}</p></article></body></html>").encode()
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
         record = writer.create_warc_record(f"https://example.org/{number}", "response",
-                                           payload=io.BytesIO(body), http_headers=headers)
+                                           payload=io.BytesIO(body), http_headers=headers,
+                                           warc_headers_dict=_warc_headers(rng))
         writer.write_record(record)
     return stream.getvalue()
 
@@ -322,7 +329,7 @@ def _warc(out: _Writer, rng: random.Random) -> None:
             three[:first_end] + b"WARC/1.0\r\nthis is : not\r\na header\r\n\r\ngarbage\r\n\r\n")
     out.add("warc-garbage-after-record", 1, True, ".warc",
             three[:first_end] + rng.randbytes(2000).replace(b"\n", b" "))
-    out.add("warc-no-html", 0, True, ".warc", _image_only_warc())
+    out.add("warc-no-html", 0, True, ".warc", _image_only_warc(rng))
     out.add("warc-plain-text", 0, True, ".warc", b"This is not a web archive.\n" * 20)
     out.add("warc-empty-pages", 0, True, ".warc",
             _warc_bytes(rng, 2, lambda n: "<html><body><nav>Home</nav></body></html>"))
@@ -330,7 +337,7 @@ def _warc(out: _Writer, rng: random.Random) -> None:
             .replace(b"WARC/1.0", b"WARC/9.9"))
 
 
-def _image_only_warc() -> bytes:
+def _image_only_warc(rng: random.Random) -> bytes:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -339,7 +346,7 @@ def _image_only_warc() -> bytes:
     headers = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
     record = writer.create_warc_record("https://example.org/a.png", "response",
                                        payload=io.BytesIO(_MAGICS["png"] + b"\x00" * 64),
-                                       http_headers=headers)
+                                       http_headers=headers, warc_headers_dict=_warc_headers(rng))
     writer.write_record(record)
     return stream.getvalue()
 

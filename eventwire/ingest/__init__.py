@@ -47,7 +47,7 @@ def read(paths: Iterable[str], opts: ReadOptions) -> Iterator[tuple[str, int, Ar
     """
     limits = Limits.from_mapping(opts.limits)
     for given in paths:
-        for path in expand(given):
+        for path in expand(str(given)):
             yield from _read_file(path, opts, limits)
 
 

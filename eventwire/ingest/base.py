@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventwire.ingest.failures import ReadFailure
 from eventwire.model import Article, Failure
+
+if TYPE_CHECKING:
+    from eventwire.ingest.source import Source
 
 #: Formats a reader exists for (the values of ``ReadOptions.format`` / ``--format``).
 FORMATS = ("reference", "txt", "jsonl", "json", "html", "feed", "warc", "csv")
@@ -79,4 +82,5 @@ class Context:
         return record, exc.failure(self.path, where)
 
 
-Reader = Callable[["Any", Context], Records]
+#: A reader: the records of one opened input.
+Reader = Callable[["Source", Context], Records]

@@ -63,13 +63,17 @@ def _entry(entry: Any, source: str | None, ctx: Context, number: int) -> Any:
         text = fragment_to_text(_content(entry), ctx.limits.max_html_depth)
         fields = Fields(
             text=text, title=entry.get("title"),
-            published=entry.get("published_parsed") or entry.get("updated_parsed")
-            or entry.get("published"),
+            published=_first(entry, "published_parsed", "updated_parsed", "published", "updated"),
             author=_author(entry), source=source, url=entry.get("link"),
             source_id=entry.get("id"))
         return build(fields, ctx.limits, ctx.origin(number))
     except ReadFailure as exc:
         return exc.failure(ctx.path, where)
+
+
+def _first(entry: Any, *keys: str) -> Any:
+    """The first present value, read without feedparser's deprecated key fallbacks."""
+    return next((dict.get(entry, k) for k in keys if dict.get(entry, k)), None)
 
 
 def _author(entry: Any) -> Any:

@@ -53,9 +53,9 @@ def _parse(raw: bytes, decoder: LineDecoder) -> Any:
     except RecursionError as exc:
         raise ReadFailure("E108", "nested too deeply") from exc
     except ValueError as exc:
-        truncated = not raw.rstrip(b" \t\r").endswith(b"\n") and "Expecting" in str(exc)
-        detail = f"{exc} (truncated?)" if truncated else str(exc)
-        raise ReadFailure("E108", detail[:300]) from exc
+        last_line = not raw.endswith(b"\n")
+        detail = f"{exc} (truncated last line?)" if last_line else str(exc)
+        raise ReadFailure("E108", detail[-300:]) from exc
 
 
 def _fields(value: Any, field_map: Mapping[str, str]) -> Fields:

@@ -117,3 +117,21 @@ def _langdetect(sample: str) -> str | None:
     except LangDetectException:
         return None
     return None if found == "unknown" else found
+
+
+def letter_fit(candidates: list[str]) -> list[float]:
+    """For decodings of the same bytes in different code pages: how well each one's
+    non-ASCII letters fit the language of the text (mean frequency of those letters in
+    langdetect's profile of it). "Ministři" beats "Ministøi" for Czech."""
+    found = _langdetect(candidates[0][:_SAMPLE_CHARS]) if candidates else None
+    if found is None:
+        return [0.0 for _ in candidates]
+    factory = _factory()
+    index = factory.langlist.index(found)
+    scores = []
+    for text in candidates:
+        letters = [c for c in text[:_SAMPLE_CHARS] if ord(c) > 127 and c.isalpha()]
+        probs = [(factory.word_lang_prob_map.get(c) or [0.0] * (index + 1))[index]
+                 for c in letters]
+        scores.append(sum(probs) / len(probs) if probs else 0.0)
+    return scores

@@ -79,13 +79,57 @@ def decode(data: bytes, declared: str | None = None) -> str:
             return data.decode(declared)
         except (UnicodeDecodeError, LookupError):
             pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None or best.encoding is None:
-        raise ReadFailure("E106", "no encoding decodes it cleanly")
+    encoding = detect_encoding(data)
     try:
-        return data.decode(best.encoding)
+        return data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
-        raise ReadFailure("E106", f"detected {best.encoding} but it does not decode") from exc
+        raise ReadFailure("E106", f"detected {encoding} but it does not decode") from exc
+
+
+# Encodings news is actually published in, Western first. Among encodings that fit a text
+# equally well, these win over rare code pages (hp_roman8, mac_iceland, cp850...), and
+# cp1252 wins over cp1250 unless the language fit clearly says otherwise: short texts with a
+# few accents fit many code pages.
+_COMMON = ("cp1252", "iso8859_1", "iso8859_15", "cp1250", "iso8859_2", "cp1251", "koi8_r",
+           "iso8859_5", "cp1253", "iso8859_7", "cp1254", "iso8859_9", "cp1255", "iso8859_8",
+           "cp1256", "iso8859_6", "cp1257", "iso8859_13", "cp1258", "cp874", "tis_620",
+           "cp932", "shift_jis", "euc_jp", "iso2022_jp", "gb18030", "gbk", "gb2312", "big5",
+           "cp949", "euc_kr", "utf_16", "utf_32")
+_TIE_CHAOS = 0.01
+_TIE_COHERENCE = 0.05
+
+
+def detect_encoding(data: bytes) -> str:
+    """charset-normalizer's choice, with near-ties settled by :data:`_COMMON`."""
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches or matches[0].encoding is None:
+        raise ReadFailure("E106", "no encoding decodes it cleanly")
+    best = matches[0]
+    tied = [m for m in matches if m.chaos <= best.chaos + _TIE_CHAOS]
+    if best.encoding in _COMMON:
+        tied = [m for m in tied if m.coherence >= best.coherence - _TIE_COHERENCE]
+    names = [e for e in _COMMON if e in {m.encoding for m in tied}]
+    if len(names) > 1:
+        return _best_fit(data, names)
+    return names[0] if names else best.encoding
+
+
+def _best_fit(data: bytes, names: list[str]) -> str:
+    """The encoding whose letters best fit the text's language; :data:`_COMMON` order
+    among equals (so cp1252 when the accents say nothing)."""
+    from eventwire.ingest.lang import letter_fit
+
+    decoded: dict[str, str] = {}
+    for name in names:
+        try:
+            decoded.setdefault(data.decode(name), name)
+        except UnicodeDecodeError:
+            continue
+    if len(decoded) <= 1:
+        return next(iter(decoded.values()), names[0])
+    texts = list(decoded)
+    scores = letter_fit(texts)
+    return decoded[texts[max(range(len(texts)), key=lambda i: (scores[i], -i))]]
 
 
 class LineDecoder:
@@ -105,11 +149,13 @@ class LineDecoder:
                 return data.decode(self.fallback)
             except UnicodeDecodeError:
                 pass
-        best = charset_normalizer.from_bytes(data).best()
-        if best is None or best.encoding is None:
-            raise ReadFailure("E106", "no encoding decodes this record cleanly")
-        self.fallback = best.encoding
-        return str(best)
+        encoding = detect_encoding(data)
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise ReadFailure("E106", f"detected {encoding} but it does not decode") from exc
+        self.fallback = encoding
+        return text
 
 
 _BAD_CATEGORIES = frozenset({"Cc", "Co", "Cn", "Cs"})

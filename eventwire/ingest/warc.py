@@ -16,7 +16,7 @@ from eventwire.ingest.article import build
 from eventwire.ingest.base import Context, Item, Records
 from eventwire.ingest.failures import ReadFailure
 from eventwire.ingest.htmlpage import declared_charset, page_fields
-from eventwire.ingest.source import Source
+from eventwire.ingest.source import CHUNK, Source
 from eventwire.ingest.textcodec import decode
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -46,7 +46,10 @@ def records(src: Source, ctx: Context) -> Records:
     except errors as exc:
         detail = f"after record {number}: {type(exc).__name__}: {str(exc)[:200]}"
         yield ctx.fail(ReadFailure("E116", detail), number + 1, f"record {number + 1}")
-    if archive.err_count and ctx.skip < number:
+    if getattr(archive, "next_line", None) and ctx.skip <= number:
+        where = f"record {number + 1}"
+        yield ctx.fail(ReadFailure("E116", "the last record is cut off"), number + 1, where)
+    elif archive.err_count and ctx.skip < number:
         detail = f"{archive.err_count} record(s) not followed by a blank line (bad Content-Length?)"
         yield ctx.fail(ReadFailure("E116", detail), number, "archive")
 
@@ -96,11 +99,18 @@ def _page(record: Any, ctx: Context, number: int) -> Item | None:
 
 
 def _payload(record: Any, limit: int) -> bytes:
-    """Up to ``limit + 1`` bytes of the HTTP body, content and transfer encodings undone."""
+    """Up to ``limit + 1`` bytes of the HTTP body, content and transfer encodings undone;
+    E116 when the archive ends before the record's Content-Length."""
     try:
-        return bytes(record.content_stream().read(limit + 1))
+        payload = bytes(record.content_stream().read(limit + 1))
+        while record.raw_stream.read(CHUNK):
+            pass
     except (zlib.error, EOFError, ValueError, OSError) as exc:
         raise ReadFailure("E116", f"unreadable payload: {str(exc)[:200]}") from exc
+    missing = getattr(record.raw_stream, "limit", 0)
+    if missing:
+        raise ReadFailure("E116", f"the record is truncated: {missing:,} bytes missing")
+    return payload
 
 
 def _content_type(record: Any) -> str:

@@ -82,9 +82,9 @@ def from_pycountry() -> dict[str, Country]:
 
 
 def add_countryinfo(countries: dict[str, Country]) -> None:
-    from countryinfo._cache import load_countries
+    from countryinfo import all_countries
 
-    for rec in load_countries()["countries"].values():
+    for rec in (c.info() for c in all_countries()):
         code = (rec.get("ISO") or {}).get("alpha3")
         if code not in countries:
             continue

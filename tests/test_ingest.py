@@ -597,3 +597,23 @@ def test_memory_does_not_grow_with_articles(tmp_path: Path, suffix: str) -> None
     few, many = _peak_bytes(path, 200), _peak_bytes(path, 1000)
     assert path.stat().st_size > 3_000_000
     assert many < few * 1.3 + 200_000 < 2_000_000, (few, many)
+
+
+def test_a_reader_bug_costs_one_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from eventwire.ingest import warc
+
+    real = warc.page_fields
+    calls: list[str | None] = []
+
+    def flaky(markup: str, limits: object, url: str | None = None) -> object:
+        calls.append(url)
+        if len(calls) == 1:
+            raise RuntimeError("simulated bug")
+        return real(markup, limits, url)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(warc, "page_fields", flaky)
+    pages = [(f"https://example.org/{n}", PAGE.encode(), "text/html") for n in range(2)]
+    found = items(_warc(tmp_path / "a.warc", pages, False))
+    first, second = (i for _, _, i in found)
+    assert isinstance(first, Failure) and first.code == "E199" and "simulated" in first.reason
+    assert isinstance(second, Article)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from eventwire.ingest.failures import ReadFailure
+from eventwire.ingest.failures import ReadFailure, failure
 from eventwire.model import Article, Failure
 
 if TYPE_CHECKING:
@@ -80,6 +80,16 @@ class Context:
 
     def fail(self, exc: ReadFailure, record: int, where: str | None) -> tuple[int, Item]:
         return record, exc.failure(self.path, where)
+
+    def attempt(self, make: Callable[[], Article], where: str | None) -> Item:
+        """``make()``, or the Failure it raised: its own code, or E199 for a bug, so one
+        bad record never ends the file."""
+        try:
+            return make()
+        except ReadFailure as exc:
+            return exc.failure(self.path, where)
+        except Exception as exc:  # noqa: BLE001 - reported as E199 with the record
+            return failure(self.path, "E199", f"{type(exc).__name__}: {exc}"[:300], where)
 
 
 #: A reader: the records of one opened input.

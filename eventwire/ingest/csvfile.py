@@ -87,11 +87,9 @@ def _item(row: list[str], problem: ReadFailure | None, header: list[str],
     where = f"row {number}"
     if problem is not None:
         return problem.failure(ctx.path, where)
-    try:
-        record = dict(zip(header, row, strict=False))
-        return build(fields_from(record, field_map), ctx.limits, ctx.origin(number))
-    except ReadFailure as exc:
-        return exc.failure(ctx.path, where)
+    record = dict(zip(header, row, strict=False))
+    return ctx.attempt(lambda: build(fields_from(record, field_map), ctx.limits,
+                                     ctx.origin(number)), where)
 
 
 def _field_map(header: list[str], ctx: Context) -> dict[str, str]:

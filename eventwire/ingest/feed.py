@@ -13,7 +13,7 @@ import io
 from typing import Any
 
 from eventwire.ingest.article import Fields, build
-from eventwire.ingest.base import Context, Records
+from eventwire.ingest.base import Context, Item, Records
 from eventwire.ingest.failures import ReadFailure
 from eventwire.ingest.markup import check, fragment_to_text
 from eventwire.ingest.source import Source, read_all
@@ -57,18 +57,17 @@ def _malformed(parsed: Any) -> str | None:
     return f"not well-formed XML ({str(error)[:200]}); entries may be incomplete"
 
 
-def _entry(entry: Any, source: str | None, ctx: Context, number: int) -> Any:
-    where = f"entry {number}"
-    try:
-        text = fragment_to_text(_content(entry), ctx.limits.max_html_depth)
-        fields = Fields(
-            text=text, title=entry.get("title"),
-            published=_first(entry, "published_parsed", "updated_parsed", "published", "updated"),
-            author=_author(entry), source=source, url=entry.get("link"),
-            source_id=entry.get("id"))
-        return build(fields, ctx.limits, ctx.origin(number))
-    except ReadFailure as exc:
-        return exc.failure(ctx.path, where)
+def _entry(entry: Any, source: str | None, ctx: Context, number: int) -> Item:
+    return ctx.attempt(lambda: build(_fields(entry, source, ctx), ctx.limits,
+                                     ctx.origin(number)), f"entry {number}")
+
+
+def _fields(entry: Any, source: str | None, ctx: Context) -> Fields:
+    return Fields(
+        text=fragment_to_text(_content(entry), ctx.limits.max_html_depth),
+        title=entry.get("title"),
+        published=_first(entry, "published_parsed", "updated_parsed", "published", "updated"),
+        author=_author(entry), source=source, url=entry.get("link"), source_id=entry.get("id"))
 
 
 def _first(entry: Any, *keys: str) -> Any:

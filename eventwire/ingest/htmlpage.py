@@ -19,6 +19,7 @@ from eventwire.ingest.failures import ReadFailure
 from eventwire.ingest.markup import check
 from eventwire.ingest.source import Source, read_all
 from eventwire.ingest.textcodec import decode
+from eventwire.model import Article
 
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _BLOCK_SEPARATOR = "\n\n"
@@ -89,12 +90,11 @@ def _inline(element: Any) -> str:
 
 
 def records(src: Source, ctx: Context) -> Records:
-    if ctx.skip >= 1:
-        return
-    try:
-        data = read_all(src, ctx.limits.max_line_bytes)
-        markup = decode(data, declared_charset(data))
-        fields = page_fields(markup, ctx.limits, src.url)
-        yield 1, build(fields, ctx.limits, ctx.origin())
-    except ReadFailure as exc:
-        yield ctx.fail(exc, 1, None)
+    if ctx.skip < 1:
+        yield 1, ctx.attempt(lambda: _page(src, ctx), None)
+
+
+def _page(src: Source, ctx: Context) -> Article:
+    data = read_all(src, ctx.limits.max_line_bytes)
+    markup = decode(data, declared_charset(data))
+    return build(page_fields(markup, ctx.limits, src.url), ctx.limits, ctx.origin())

@@ -39,11 +39,8 @@ def records(src: Source, ctx: Context) -> Records:
 
 
 def _item(raw: bytes, ctx: Context, number: int, where: str, decoder: LineDecoder) -> Item:
-    try:
-        value = _parse(raw, decoder)
-        return build(_fields(value, ctx.opts.field_map), ctx.limits, ctx.origin(number))
-    except ReadFailure as exc:
-        return exc.failure(ctx.path, where)
+    return ctx.attempt(lambda: build(_fields(_parse(raw, decoder), ctx.opts.field_map),
+                                     ctx.limits, ctx.origin(number)), where)
 
 
 def _parse(raw: bytes, decoder: LineDecoder) -> Any:
@@ -111,11 +108,9 @@ def _listed(value: Any) -> list[Any] | None:
 
 
 def _built(value: Any, ctx: Context, number: int, where: str | None) -> Item:
-    try:
-        return build(_fields(value, ctx.opts.field_map), ctx.limits,
-                     ctx.origin(number if where else None))
-    except ReadFailure as exc:
-        return exc.failure(ctx.path, where)
+    origin = ctx.origin(number if where else None)
+    return ctx.attempt(lambda: build(_fields(value, ctx.opts.field_map), ctx.limits, origin),
+                       where)
 
 
 def _array_records(stream: IO[bytes], ctx: Context) -> Records:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from eventwire.ingest.article import Fields, build
 from eventwire.ingest.base import Context, Records
-from eventwire.ingest.failures import ReadFailure
 from eventwire.ingest.source import Source, read_all
 from eventwire.ingest.textcodec import decode
 
@@ -15,9 +14,6 @@ def read_text(src: Source, ctx: Context) -> str:
 
 
 def records(src: Source, ctx: Context) -> Records:
-    if ctx.skip >= 1:
-        return
-    try:
-        yield 1, build(Fields(text=read_text(src, ctx)), ctx.limits, ctx.origin())
-    except ReadFailure as exc:
-        yield ctx.fail(exc, 1, None)
+    if ctx.skip < 1:
+        yield 1, ctx.attempt(lambda: build(Fields(text=read_text(src, ctx)), ctx.limits,
+                                           ctx.origin()), None)

@@ -14,7 +14,6 @@ import re
 
 from eventwire.ingest.article import Fields, build, iso_date
 from eventwire.ingest.base import Context, Records
-from eventwire.ingest.failures import ReadFailure
 from eventwire.ingest.plaintext import read_text
 from eventwire.ingest.source import Source
 
@@ -42,9 +41,6 @@ def parse(text: str) -> Fields:
 
 
 def records(src: Source, ctx: Context) -> Records:
-    if ctx.skip >= 1:
-        return
-    try:
-        yield 1, build(parse(read_text(src, ctx)), ctx.limits, ctx.origin())
-    except ReadFailure as exc:
-        yield ctx.fail(exc, 1, None)
+    if ctx.skip < 1:
+        yield 1, ctx.attempt(lambda: build(parse(read_text(src, ctx)), ctx.limits,
+                                           ctx.origin()), None)

@@ -248,7 +248,7 @@ def read_all(src: Source, limit: int) -> bytes:
     """The whole rest of a single-record input, refused past ``limit`` bytes."""
     data = src.stream.read(limit + 1)
     if len(data) > limit:
-        raise ReadFailure("E107", f"the file holds more than {limit:,} bytes for one article")
+        raise ReadFailure("E107", f"more than {limit:,} bytes in one document")
     return data
 
 

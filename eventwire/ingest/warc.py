@@ -18,6 +18,7 @@ from eventwire.ingest.failures import ReadFailure
 from eventwire.ingest.htmlpage import declared_charset, page_fields
 from eventwire.ingest.source import CHUNK, Source
 from eventwire.ingest.textcodec import decode
+from eventwire.model import Article
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _HTML_START = re.compile(rb"\s*<(!doctype\s+html|html|head|body)", re.IGNORECASE)
@@ -81,21 +82,27 @@ def _page(record: Any, ctx: Context, number: int) -> Item | None:
     content_type = _content_type(record)
     if content_type and not content_type.startswith(_HTML_TYPES):
         return None
-    where = f"record {number}"
     limit = ctx.limits.max_line_bytes
     try:
         payload = _payload(record, limit)
-        if len(payload) > limit:
-            raise ReadFailure("E107", f"an HTML payload of more than {limit:,} bytes")
-        if not content_type and not _HTML_START.match(payload[:1024]):
-            return None
-        url = record.rec_headers.get_header("WARC-Target-URI")
-        markup = decode(payload, _charset(content_type) or declared_charset(payload))
-        fields = page_fields(markup, ctx.limits, url)
-        fields.meta["crawled"] = record.rec_headers.get_header("WARC-Date")
-        return build(fields, ctx.limits, ctx.origin(number))
     except ReadFailure as exc:
-        return exc.failure(ctx.path, where)
+        return exc.failure(ctx.path, f"record {number}")
+    if len(payload) <= limit and not content_type and not _HTML_START.match(payload[:1024]):
+        return None
+    return ctx.attempt(lambda: _article(record, payload, content_type, ctx, number),
+                       f"record {number}")
+
+
+def _article(record: Any, payload: bytes, content_type: str, ctx: Context,
+             number: int) -> Article:
+    limit = ctx.limits.max_line_bytes
+    if len(payload) > limit:
+        raise ReadFailure("E107", f"an HTML payload of more than {limit:,} bytes")
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    markup = decode(payload, _charset(content_type) or declared_charset(payload))
+    fields = page_fields(markup, ctx.limits, url)
+    fields.meta["crawled"] = record.rec_headers.get_header("WARC-Date")
+    return build(fields, ctx.limits, ctx.origin(number))
 
 
 def _payload(record: Any, limit: int) -> bytes:

@@ -84,11 +84,14 @@ class Pipeline:
         return [s.name for s in self.stages]
 
     def process(self, articles: Sequence[Article]) -> BatchResult:
+        """Codes ``articles``; an article the readers marked as not English is stored as
+        read, uncoded (the English models would mis-code it)."""
         result = BatchResult()
         works = [Work(a) for a in articles]
         failed: set[int] = set()
+        foreign = {id(w) for w in works if not is_english(w.article)}
         for stage in self.stages:
-            live = [w for w in works if id(w) not in failed]
+            live = [w for w in works if id(w) not in failed and id(w) not in foreign]
             stats = result.stats.setdefault(stage.name, StageStats())
             before = sum(_size(w.article) for w in live)
             t0 = time.perf_counter()
@@ -120,6 +123,11 @@ class Pipeline:
             except Exception as exc:  # noqa: BLE001 - one bad article never stops a run
                 failed.add(id(work))
                 failures.append(_stage_failure(stage.name, work.article, exc))
+
+
+def is_english(article: Article) -> bool:
+    """True unless the readers detected another language (None = too little text to tell)."""
+    return article.lang is None or article.lang == "en"
 
 
 def _stage_failure(stage: str, article: Article, exc: Exception) -> Failure:

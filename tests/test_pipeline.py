@@ -1,0 +1,53 @@
+"""The pipeline: stage order, failure isolation, counts, non-English articles."""
+
+from __future__ import annotations
+
+from eventwire.ids import article_id
+from eventwire.model import Article
+from eventwire.pipeline import STAGE_ORDER, Pipeline
+
+
+def _article(text: str, lang: str | None = "en") -> Article:
+    return Article(id=article_id(text), text=text, published="2024-05-02", lang=lang)
+
+
+def test_stages_run_in_order(resources) -> None:
+    names = Pipeline(resources).stage_names
+    assert names == [n for n in STAGE_ORDER if n in names]
+    assert names[:2] == ["segment", "parse"]
+
+
+def test_one_bad_article_is_reported_and_skipped(resources) -> None:
+    pipe = Pipeline(resources)
+
+    class Boom:
+        name = "boom"
+
+        def __call__(self, work) -> None:
+            if "explode" in work.article.text:
+                raise ValueError("synthetic failure")
+
+    pipe.stages.append(Boom())
+    good = _article("Kenya and Uganda signed a trade agreement in Nairobi on Monday.")
+    bad = _article("This one will explode.")
+    result = pipe.process([good, bad])
+    assert [a.id for a in result.articles] == [good.id]
+    assert len(result.failures) == 1
+    failure = result.failures[0]
+    assert failure.code == "E201" and failure.stage == "boom" and bad.id in failure.reason
+    assert result.stats["segment"].articles == 2 and result.stats["boom"].articles == 2
+
+
+def test_non_english_article_is_stored_uncoded(resources) -> None:
+    text = "Le ministre russe a rencontré son homologue turkmène à Moscou lundi."
+    result = Pipeline(resources).process([_article(text, lang="fr")])
+    article = result.articles[0]
+    assert article.lang == "fr" and not article.sentences and not article.events
+
+
+def test_stage_counts_what_it_added(resources) -> None:
+    text = ("Kenya and Uganda signed a trade agreement in Nairobi on Monday. "
+            "The deal cuts tariffs.")
+    result = Pipeline(resources).process([_article(text)])
+    assert result.stats["segment"].added == 2
+    assert all(s.seconds >= 0 for s in result.stats.values())

@@ -22,6 +22,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from eventwire.gazetteer import (
     ALTERNATE,
     CODE,
@@ -44,6 +46,7 @@ OTHER_NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "EVENT", "WOR
                                "LAW", "LANGUAGE"})
 ROUNDS = 3
 SHADOW = 3.0
+COUNTRY_PRIOR = 12.0
 REGION_CODES = frozenset({"CONT", "RGN", "OCN", "SEA", "GULF", "STM", "LK", "LKS", "MTS",
                           "PEN", "PLAT"})
 ADMIN_WORDS = re.compile(r"\s*(?:state|province|region|county|parish|oblast|governorate|"
@@ -179,7 +182,7 @@ def gazetteer_mentions(gaz: Gazetteer, text: str, start: int, end: int,
     well-known place (country, admin-1, region, or a city of some size)."""
     chunk = text[start:end]
     for m in _CAPSEQ.finditer(chunk):
-        words = list(_words(m.group(), start + m.start()))
+        words = [w for w in _words(m.group(), start + m.start()) if w[2] != "The"]
         yield from _longest_matches(gaz, text, words, start, index)
 
 
@@ -229,6 +232,9 @@ def _acceptable(gaz: Gazetteer, text: str, phrase: str, s: int, e: int, sentence
     strong = any(c.fcode in COUNTRY_CODES or c.fcode in ("ADM1", "CONT") for c in candidates)
     if longer and not strong:
         return False
+    if _ORG_NEXT.match(text, e) or (_SAID.match(text, e) and not any(
+            c.fcode in COUNTRY_CODES or c.fcode == "PPLC" for c in candidates)):
+        return False
     if " " not in phrase and not phrase.isupper():
         word = phrase.lower()
         if re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text):
@@ -255,7 +261,11 @@ court city county north south east west central new old university college schoo
 hospital street road avenue union national international party council committee
 department ministry office house senate congress republic kingdom federal general
 mr mrs ms dr sir lord saint st mount lake river island bay beach park"""
-_COMMON = frozenset(_COMMON_WORDS.split())
+_COMMON = frozenset(_COMMON_WORDS.split()) | STOP_WORDS
+_ORG_NEXT = re.compile(r"\s+(?:Times|Post|Daily|Journal|News|Herald|Tribune|Telegraph|Stock|"
+                       r"Exchange|University|College|Airlines?|Airways|Bank|Council|Party|"
+                       r"Group|Ltd|Inc|Corp|Company|Club|Institute|Agency|Motors?)\b")
+_SAID = re.compile(r"\s+(?:said|says|told|added|stated|asked)\b")
 
 
 def find_dateline(gaz: Gazetteer, text: str) -> Mention | None:
@@ -450,7 +460,7 @@ def _score(c: Candidate, group: _Group, context: _Context | None, prior: Counter
 def _prior(c: Candidate, group: _Group, has_name: bool) -> float:
     pop = math.log10(c.population + 10)
     if c.fcode in COUNTRY_CODES:
-        score = 12.0 + 0.1 * pop
+        score = COUNTRY_PRIOR + 0.1 * pop
     elif c.fcode == "CONT" or c.fcode in REGION_CODES:
         score = 9.0
     elif c.fcode == "ADM1":

@@ -19,7 +19,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from eventwire.errors import StoreError
 from eventwire.model import Article, Failure
 from eventwire.store import rows, schema
-from eventwire.store.migrations import migrate
+from eventwire.store.migrations import LATEST, current_version, migrate
 
 DEFAULT_URL = "sqlite:///eventwire.db"
 
@@ -84,7 +84,9 @@ class Store:
         engine = make_engine(url)
         try:
             with engine.begin() as conn:
-                migrate(conn)
+                if current_version(conn) != LATEST:
+                    _lock_for_migration(conn)
+                    migrate(conn)
         except OperationalError as exc:
             raise StoreError("E303", f"cannot open the store at {url}: {exc.orig}",
                              "check the path or server and your permissions") from exc
@@ -216,6 +218,16 @@ class Store:
             return {t.name: int(conn.scalar(select(func.count()).select_from(t)) or 0)
                     for t in (schema.articles, schema.events, schema.actors, schema.quotes,
                               schema.failures, schema.article_copies)}
+
+
+def _lock_for_migration(conn: Connection) -> None:
+    """Holds the write lock (SQLite) or an advisory lock (PostgreSQL) until the transaction
+    ends, so processes opening a new store at once migrate it one after the other; the
+    next ones then find it migrated (``migrate`` reads the version again)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7071)")
 
 
 def insert_ignore(conn: Connection, table: Table, values: list[dict[str, Any]],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing as mp
+import re
 import time
 import traceback
 from collections import deque
@@ -25,6 +26,7 @@ from eventwire.stages import Stage, Work
 
 STAGE_ORDER = ("segment", "parse", "actors", "events", "dates", "places", "attribution")
 PIPELINE_VERSION = "eventwire-0.1.0"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _COUNTED = ("sentences", "entities", "actors", "times", "places", "quotes", "events")
 
 
@@ -142,10 +144,16 @@ def _stage_failure(stage: str, article: Article, exc: Exception) -> Failure:
 
 def extract_text(text: str, published: str | None = None, source: str | None = None,
                  title: str | None = None, res: Resources | None = None) -> Article:
-    """Codes one text (the public ``eventwire.extract``)."""
+    """Codes one text (the public ``eventwire.extract``). Lone surrogates, which no encoding
+    can hold, become U+FFFD (one character each, so offsets are unchanged), as the readers do."""
+    text, title = _no_surrogates(text), _no_surrogates(title) if title is not None else None
     article = Article(id=article_id(text, title), text=text, title=title,
                       published=published, source=source)
     return extract_articles([article], res)[0]
+
+
+def _no_surrogates(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def extract_articles(articles: Sequence[Article], res: Resources | None = None) -> list[Article]:

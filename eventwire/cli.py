@@ -306,18 +306,22 @@ def _all_events(store, f, limit):  # type: ignore[no-untyped-def]
 
 def _events_table(rows) -> None:  # type: ignore[no-untyped-def]
     table = Table(title=f"{len(rows)} events (machine-coded; evidence quoted)")
-    for col in ("date", "type", "mode", "actors", "recipients", "place", "reports",
-                "evidence"):
+    for col in ("date", "type", "mode", "modality", "actors", "recipients", "place",
+                "reports", "evidence"):
         table.add_column(col, overflow="fold")
     for r in rows:
         quote = (r["evidence"] or {}).get("quote", "")
         table.add_row(
-            f"{r['date_value'] or '?'} {r['date_precision'] or ''}", r["type"], r["mode"] or "",
-            ", ".join(f"{a['name']} ({a['code']})" for a in r["actors"]),
-            ", ".join(f"{a['name']} ({a['code']})" for a in r["recipients"]),
-            r["place_name"] or "", str(r["reports"]),
+            f"{r['date_value'] or 'undated'} {r['date_precision'] or ''}", r["type"],
+            r["mode"] or "", r["modality"], _party_names(r["actors"]),
+            _party_names(r["recipients"]), r["place_name"] or "", str(r["reports"]),
             quote[:160] + ("..." if len(quote) > 160 else ""))
     out.print(table)
+
+
+def _party_names(parties: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{a['name']} ({a['code'] or '?'}{'/' + a['sector'] if a['sector'] else ''})"
+                     for a in parties)
 
 
 @app.command()

@@ -16,7 +16,7 @@ from eventwire.export import EXTRA_COLUMNS, POLECAT_COLUMNS
 from eventwire.model import EventDate
 from eventwire.store import Store
 
-runner = CliRunner()
+runner = CliRunner(env={"COLUMNS": "250"})
 
 
 @pytest.fixture
@@ -31,7 +31,8 @@ def db(store_url: str) -> str:
 
 def test_plover_jsonl_reads_back(db: str, tmp_path: Path) -> None:
     out = tmp_path / "events.jsonl"
-    result = runner.invoke(app, ["events", "--db", db, "--format", "plover", "--out", str(out)])
+    result = runner.invoke(app, ["events", "--db", db, "--format", "plover", "--out", str(out),
+                                 "--raw"])
     assert result.exit_code == 0, result.output
     assert "1 left out because they have no date" in result.output
     records = [json.loads(line) for line in out.read_text().splitlines()]
@@ -73,11 +74,14 @@ def test_csv_json_and_parquet(db: str, tmp_path: Path) -> None:
                          ).exit_code == 0
     rows = list(csv.DictReader(csv_out.open(newline="")))
     assert {r["actor_codes"] for r in rows} == {"NOR"}
-    assert runner.invoke(app, ["events", "--db", db, "-f", "parquet", "--out", str(pq_out)]
-                         ).exit_code == 0
+    assert runner.invoke(app, ["events", "--db", db, "-f", "parquet", "--out", str(pq_out),
+                               "--raw"]).exit_code == 0
     assert pq.read_table(pq_out).num_rows == 2
-    result = runner.invoke(app, ["events", "--db", db, "-f", "json", "--type", "CONSULT"])
+    result = runner.invoke(app, ["events", "--db", db, "-f", "json", "--type", "CONSULT",
+                                 "--raw"])
     assert len(json.loads(result.stdout)) == 2
+    clustered = runner.invoke(app, ["events", "--db", db, "-f", "json"])
+    assert [e["reports"] for e in json.loads(clustered.stdout)] == [2]
 
 
 def test_table_and_actor_listing(db: str) -> None:

@@ -20,7 +20,6 @@ Articles with several annotator files (``slug_xxxx.ann``) use the first file in 
 from __future__ import annotations
 
 import csv
-import importlib
 import re
 import time
 from collections.abc import Iterator
@@ -29,8 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eventwire.errors import EventwireError
-from eventwire.model import Article, Quote, Sentence, span_of
-from eventwire.stages import Stage, Work
+from eventwire.model import Article, Quote
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -174,91 +172,41 @@ def prf(matched: int, predicted: int, gold: int) -> dict[str, float]:
 # ---------------------------------------------------------------- running eventwire
 
 
-def quotes_for(article: GoldArticle, stages: list[Stage]) -> list[Quote]:
-    """Runs eventwire's stages on one gold text and returns its quotes."""
-    work = Work(Article(id=article.name, text=article.text, published=article.published))
-    for stage in stages:
-        stage(work)
-    return list(work.article.quotes)
+def code_articles(gold: list[GoldArticle], res: Resources) -> Iterator[list[Quote]]:
+    """Runs eventwire's pipeline (every stage, every sentence parsed) over the gold texts in
+    batches, so spaCy parses many sentences per ``nlp.pipe`` call; yields quotes in order."""
+    from eventwire.pipeline import Pipeline
+
+    pipeline = Pipeline(res)
+    size = int(res.cfg["pipeline"]["batch_size"])
+    for i in range(0, len(gold), size):
+        batch = [Article(id=g.name, text=g.text, published=g.published)
+                 for g in gold[i: i + size]]
+        result = pipeline.process(batch)
+        if result.failures:
+            failure = result.failures[0]
+            raise EventwireError(failure.code, failure.reason, failure.hint)
+        yield from (list(a.quotes) for a in result.articles)
 
 
-def pipeline_stages(res: Resources) -> list[Stage]:
-    """segment -> parse -> actors -> attribution, each from its stage module when present;
-    segment and parse fall back to the plain sentencizer and spaCy model on every sentence."""
-    segment = _stage_module("segment")
-    parse = _stage_module("parse")
-    actors = _stage_module("actors")
-    from eventwire.stages import attribution
-
-    return [
-        segment.build(res) if segment else _FallbackSegment(res),
-        parse.build(res) if parse else _FallbackParse(res),
-        *([actors.build(res)] if actors else []),
-        attribution.build(res),
-    ]
-
-
-def _stage_module(name: str) -> Any:
-    full = f"eventwire.stages.{name}"
-    try:
-        return importlib.import_module(full)
-    except ModuleNotFoundError as exc:
-        if exc.name != full:
-            raise
-        return None
-
-
-class _FallbackSegment:
-    """Paragraphs (line breaks), then the rule-based sentencizer inside each."""
-
-    name = "segment"
-
-    def __init__(self, res: Resources) -> None:
-        self.nlp = res.segmenter
-
-    def __call__(self, work: Work) -> None:
-        text = work.article.text
-        for para, match in enumerate(re.finditer(r"[^\n]+", text)):
-            doc = self.nlp(match.group())
-            for sent in doc.sents:
-                start = match.start() + sent.start_char
-                end = match.start() + sent.end_char
-                while end > start and text[end - 1].isspace():
-                    end -= 1
-                if end > start:
-                    index = len(work.article.sentences)
-                    work.article.sentences.append(
-                        Sentence(index, span_of(text, start, end), paragraph=para))
-
-
-class _FallbackParse:
-    """Every sentence through the spaCy model (``select = "all"``)."""
-
-    name = "parse"
-
-    def __init__(self, res: Resources) -> None:
-        self.nlp = res.nlp
-        self.batch = int(res.cfg["pipeline"]["batch_size"])
-
-    def __call__(self, work: Work) -> None:
-        sentences = work.article.sentences
-        docs = self.nlp.pipe((s.span.text for s in sentences), batch_size=self.batch)
-        for sentence, doc in zip(sentences, docs, strict=True):
-            work.docs[sentence.index] = doc
-
-
-def run(path: str, limit: int | None = None) -> dict[str, Any]:
-    """Scores eventwire's attributions on the PolNeAR split at ``path``."""
+def eval_resources() -> Resources:
+    """Resources whose pipeline parses every sentence (the attribution eval needs quotes in
+    sentences the event pre-filter would skip)."""
     from eventwire import config
     from eventwire.resources import Resources
 
+    return Resources(config.load(overrides={"pipeline": {"select": "all"}}))
+
+
+def run(path: str, limit: int | None = None, res: Resources | None = None) -> dict[str, Any]:
+    """Scores eventwire's attributions on the PolNeAR split at ``path`` (the first ``limit``
+    articles in file-name order when given)."""
     articles = read_split(path)[:limit]
-    res = Resources(config.load(overrides={"pipeline": {"select": "all"}}))
-    stages = pipeline_stages(res)
+    res = res or eval_resources()
     totals = {"gold": 0, "predicted": 0, "matched": 0, "content_matched": 0}
     started = time.perf_counter()
-    for article in articles:
-        counts = match_article(article.attributions, quotes_for(article, stages))
+    for article, quotes in zip(articles, code_articles(articles, res), strict=True):
+        counts = match_article(article.attributions, quotes)
         for key in totals:
             totals[key] += counts[key]
     seconds = time.perf_counter() - started

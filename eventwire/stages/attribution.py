@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from eventwire.errors import EventwireError
 from eventwire.model import Actor, Article, Event, Quote, Span, span_of
-from eventwire.stages import Work
+from eventwire.stages import Work, token_span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -166,11 +166,16 @@ class Candidate:
     cue: Span
     speaker: Span | None
     content: Span | None
-    speaker_head: str = ""
+    head: Span | None = None
     direct: bool = False
     group: str = ""
     from_quote: bool = False
     quote_ok: bool = True
+    anaphoric: bool = False
+
+    @property
+    def speaker_head(self) -> str:
+        return self.head.text.lower() if self.head is not None else ""
 
 
 def candidates_in(work: Work, index: int, doc: Doc, lex: Lexicon) -> Iterator[Candidate]:
@@ -200,9 +205,10 @@ def _verb_candidate(work: Work, index: int, verb: Token, lex: Lexicon) -> Candid
             content, cue_tokens = phrasal
     if group is None and content is None:
         return None
-    if content is None and _is_interrupting(verb):
+    if content is None and (_is_interrupting(verb) or _as_clause(verb)):
         content = _head_clause_without(verb)
-    subject = subject_of(verb)
+    as_clause = _as_clause(verb)
+    subject = _own_subject(verb) if as_clause else subject_of(verb)
     if subject is not None and subject.dep_ == "nsubjpass":
         subject = _agent_of(subject.head)
     if group is not None and group.name in lex.strict_groups and not _strict_ok(verb, subject):
@@ -213,7 +219,9 @@ def _verb_candidate(work: Work, index: int, verb: Token, lex: Lexicon) -> Candid
     return Candidate(
         sentence=index, cue=_tokens_span(work, index, cue_tokens) or Span(0, 0, ""),
         speaker=speaker, content=_tokens_span(work, index, content) if content else None,
-        speaker_head=subject.lower_ if subject is not None else "",
+        head=token_span(work, index, subject) if subject is not None else None,
+        anaphoric=subject is None and as_clause and group is not None
+        and group.name == "speech",
         group=group.name if group else "phrasal",
         quote_ok=group is not None and "quote" in group.content)
 
@@ -370,6 +378,16 @@ def _is_interrupting(verb: Token) -> bool:
         and _preceded_by_comma(verb))
 
 
+def _own_subject(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+
+
+def _as_clause(verb: Token) -> bool:
+    """"as mentioned", "as he noted": a cue in an "as" clause vouches for its head clause."""
+    return verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as"
+                                        for c in verb.children)
+
+
 def _no_complement(verb: Token) -> bool:
     return not any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in verb.children)
 
@@ -409,7 +427,7 @@ def _prep_candidate(work: Work, index: int, token: Token, phrase: tuple[str, ...
     cue = _tokens_span(work, index, list(token.doc[token.i: token.i + len(phrase)]))
     return Candidate(sentence=index, cue=cue, speaker=_np_span(work, index, source),
                      content=_tokens_span(work, index, content) if content else None,
-                     speaker_head=source.lower_, group="preposition")
+                     head=token_span(work, index, source), group="preposition")
 
 
 def _np_span(work: Work, index: int, head: Token) -> Span | None:
@@ -509,7 +527,7 @@ def _colon_candidate(work: Work, index: int, doc: Doc) -> Candidate | None:
     return Candidate(sentence=index, cue=_tokens_span(work, index, [colon]) or Span(0, 0, ""),
                      speaker=_tokens_span(work, index, label),
                      content=span_of(work.article.text, start, end),
-                     speaker_head=label[-1].lower_, group="colon", from_quote=True)
+                     head=token_span(work, index, label[-1]), group="colon", from_quote=True)
 
 
 def _paragraph_start(work: Work, index: int) -> bool:
@@ -531,7 +549,7 @@ def _dash_candidate(work: Work, quote: Span, match: re.Match[str]) -> Candidate:
     speaker = span_of(text, match.start(1), match.end(1))
     cue = span_of(text, dash_start, dash_start + 1)
     return Candidate(sentence=_sentence_at(work, quote.start), cue=cue, speaker=speaker,
-                     content=quote, speaker_head=speaker.text.split()[-1].lower(),
+                     content=quote, head=speaker,
                      direct=True, group="dash", from_quote=True)
 
 
@@ -611,6 +629,111 @@ def _coverage(part: Span, whole: Span) -> float:
     return inter / max(1, whole.end - whole.start)
 
 
+# ---------------------------------------------------------------- speakers -> actors
+
+
+def _overlapping(article: Article, span: Span) -> list[Actor]:
+    """Actor mentions that overlap ``span`` (the actors stage writes one per mention)."""
+    return [a for a in article.actors if a.span is not None and _overlap(a.span, span)]
+
+
+class SpeakerResolver:
+    """Links speaker phrases to actor mentions, in text order.
+
+    A named speaker takes the actor mention over the head of its phrase; a pronoun, a
+    role phrase ("the speaker", "the official") or a missing speaker ("as mentioned")
+    takes the most recent compatible speaker or actor before it.
+    """
+
+    def __init__(self, article: Article, lex: Lexicon) -> None:
+        self.article = article
+        self.lex = lex
+        self.history: list[tuple[int, Actor]] = []
+
+    def resolve(self, cand: Candidate) -> Actor | None:
+        actor = self._direct(cand)
+        if actor is None and self._refers_back(cand):
+            actor = self._antecedent(cand)
+        if actor is not None:
+            self.history.append((cand.cue.start, actor))
+        return actor
+
+    def _direct(self, cand: Candidate) -> Actor | None:
+        if cand.speaker is None:
+            return None
+        mentions = _overlapping(self.article, cand.speaker)
+        if cand.head is not None:
+            over_head = [a for a in mentions if a.span and _overlap(a.span, cand.head)]
+            if over_head:
+                return _best_mention(over_head)
+        if cand.speaker_head in self.lex.role_nouns and mentions:
+            return _best_mention(mentions)
+        return None
+
+    def _refers_back(self, cand: Candidate) -> bool:
+        if cand.speaker is None:
+            return cand.anaphoric
+        head = cand.speaker_head
+        if head in self.lex.pronouns_person or head in self.lex.pronouns_group:
+            return True
+        indefinite = cand.speaker.text.lower().split()[0] in ("a", "an", "one", "some")
+        return head in self.lex.role_nouns and not indefinite
+
+    def _antecedent(self, cand: Candidate) -> Actor | None:
+        """The latest earlier speaker or actor mention of a compatible kind."""
+        start = cand.speaker.start if cand.speaker is not None else cand.cue.start
+        want_person = cand.speaker is None or cand.speaker_head not in self.lex.pronouns_group
+        country = self._country_hint(cand)
+        pool = [(pos, a) for pos, a in self.history if pos < start]
+        pool += [(a.span.start, a) for a in self.article.actors
+                 if a.span is not None and a.span.end <= start]
+        for _, actor in sorted(pool, key=lambda p: p[0], reverse=True):
+            if (actor.kind == "person") != want_person:
+                continue
+            if country is None or actor.country in (None, country):
+                return actor
+        return None
+
+    def _country_hint(self, cand: Candidate) -> str | None:
+        """"Russian foreign office official": a country named inside the phrase."""
+        if cand.speaker is None:
+            return None
+        countries = [a.country for a in _overlapping(self.article, cand.speaker)
+                     if a.kind != "person" and a.country]
+        return countries[0] if countries else None
+
+
+def _best_mention(mentions: list[Actor]) -> Actor:
+    """A person over an organisation over a country; then the longest mention."""
+    rank = {"person": 0, "org": 1, "igo": 1, "group": 1}
+    return min(mentions, key=lambda a: (rank.get(a.kind, 2),
+                                        -((a.span.end - a.span.start) if a.span else 0)))
+
+
+# ---------------------------------------------------------------- claims on events
+
+
+def mark_claims(events: Iterable[Event], quotes: list[Quote]) -> None:
+    """Sets ``claimed_by`` on events reported inside a quote's content (their trigger, or
+    their whole evidence when there is no trigger), unless the claimant is one of the
+    event's own actors. Earlier stages' values are kept."""
+    for event in events:
+        if event.claimed_by is not None:
+            continue
+        quote = _quote_around(event, quotes)
+        if quote is None or quote.speaker is None:
+            continue
+        if quote.speaker.key and quote.speaker.key in {a.key for a in event.actors}:
+            continue
+        event.claimed_by = quote.speaker
+
+
+def _quote_around(event: Event, quotes: list[Quote]) -> Quote | None:
+    target = event.evidence.trigger or event.evidence.span
+    inside = [q for q in quotes if q.speaker is not None and _inside(target, q.content)]
+    return min(inside, key=lambda q: q.content.end - q.content.start) if inside else None
+
+
 # ---------------------------------------------------------------- the stage
 
 
@@ -632,15 +755,24 @@ class AttributionStage:
         cands = [c for c in cands if not _nested(c, spoken)]
         attach_quotations(cands, quotations, article.text)
         cands.extend(layout)
-        kept = [c for c in cands if c.content is not None and (c.speaker or c.from_quote)]
-        quotes = [self._quote(article, c) for c in _dedupe(kept)]
-        article.quotes.extend(q for q in quotes if q is not None)
+        kept = [c for c in cands if c.content is not None
+                and (c.speaker or c.from_quote or c.anaphoric)]
+        kept.sort(key=lambda c: (c.cue.start, c.content.start if c.content else 0))
+        resolver = SpeakerResolver(article, self.lexicon)
+        quotes = [self._quote(article, c, resolver) for c in _dedupe(kept)]
+        new = [q for q in quotes if q is not None]
+        article.quotes.extend(new)
+        mark_claims(article.events, new)
 
-    def _quote(self, article: Article, cand: Candidate) -> Quote | None:
+    def _quote(self, article: Article, cand: Candidate, resolver: SpeakerResolver
+               ) -> Quote | None:
         if cand.content is None:
             return None
+        speaker = resolver.resolve(cand)
+        if cand.speaker is None and speaker is None:
+            return None
         content = span_of(article.text, cand.content.start, cand.content.end)
-        return Quote(content=content, speaker=None, speaker_span=cand.speaker, cue=cand.cue,
+        return Quote(content=content, speaker=speaker, speaker_span=cand.speaker, cue=cand.cue,
                      direct=cand.direct)
 
 
@@ -659,11 +791,6 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
 
 def build(res: Resources) -> AttributionStage:
     return AttributionStage(res.get("attribution.lexicon", load_lexicon))
-
-
-def claimed_events(events: Iterable[Event], quotes: list[Quote]) -> Iterator[Event]:
-    """Placeholder for the next step."""
-    return iter(())
 
 
 __all__ = ["AttributionStage", "Actor", "build", "find_quotations", "load_lexicon"]

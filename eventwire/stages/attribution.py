@@ -524,7 +524,7 @@ def _colon_candidate(work: Work, index: int, doc: Doc) -> Candidate | None:
     start = work.offset(index) + colon.idx + 1
     while start < end and work.article.text[start].isspace():
         start += 1
-    return Candidate(sentence=index, cue=_tokens_span(work, index, [colon]) or Span(0, 0, ""),
+    return Candidate(sentence=index, cue=token_span(work, index, colon),
                      speaker=_tokens_span(work, index, label),
                      content=span_of(work.article.text, start, end),
                      head=token_span(work, index, label[-1]), group="colon", from_quote=True)
@@ -651,24 +651,29 @@ class SpeakerResolver:
         self.history: list[tuple[int, Actor]] = []
 
     def resolve(self, cand: Candidate) -> Actor | None:
-        actor = self._direct(cand)
+        actor = self._named(cand)
         if actor is None and self._refers_back(cand):
             actor = self._antecedent(cand)
+        if actor is None:
+            actor = self._affiliation(cand)
         if actor is not None:
             self.history.append((cand.cue.start, actor))
         return actor
 
-    def _direct(self, cand: Candidate) -> Actor | None:
-        if cand.speaker is None:
+    def _named(self, cand: Candidate) -> Actor | None:
+        """The mention over the head of the speaker phrase ("Sen. Jane Doe", "the ministry")."""
+        if cand.speaker is None or cand.head is None:
+            return None
+        over_head = [a for a in _overlapping(self.article, cand.speaker)
+                     if a.span and _overlap(a.span, cand.head)]
+        return _best_mention(over_head) if over_head else None
+
+    def _affiliation(self, cand: Candidate) -> Actor | None:
+        """"a spokesman for the Foreign Ministry": the body a role speaks for."""
+        if cand.speaker is None or cand.speaker_head not in self.lex.role_nouns:
             return None
         mentions = _overlapping(self.article, cand.speaker)
-        if cand.head is not None:
-            over_head = [a for a in mentions if a.span and _overlap(a.span, cand.head)]
-            if over_head:
-                return _best_mention(over_head)
-        if cand.speaker_head in self.lex.role_nouns and mentions:
-            return _best_mention(mentions)
-        return None
+        return _best_mention(mentions) if mentions else None
 
     def _refers_back(self, cand: Candidate) -> bool:
         if cand.speaker is None:
@@ -742,14 +747,16 @@ class AttributionStage:
 
     name = "attribution"
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, res: Resources | None = None) -> None:
         self.lexicon = lexicon
+        self.res = res
 
     def __call__(self, work: Work) -> None:
         article = work.article
+        quotations = find_quotations(article.text)
+        self._parse_around_event_quotes(work, quotations)
         cands = [c for index in sorted(work.docs)
                  for c in candidates_in(work, index, work.docs[index], self.lexicon)]
-        quotations = find_quotations(article.text)
         layout = list(layout_candidates(work, quotations))
         spoken = quotations + [c.content for c in layout if c.content is not None]
         cands = [c for c in cands if not _nested(c, spoken)]
@@ -764,6 +771,19 @@ class AttributionStage:
         article.quotes.extend(new)
         mark_claims(article.events, new)
 
+    def _parse_around_event_quotes(self, work: Work, quotations: list[Span]) -> None:
+        """When only candidate sentences were parsed, an event inside a quotation may have
+        its cue in a sentence nobody parsed ("“... attacked the town. ...,” she said."):
+        parse the sentences of that quotation and the one on each side of it."""
+        if self.res is None:
+            return
+        todo = sorted(_sentences_near_event_quotes(work, quotations) - set(work.docs))
+        if not todo:
+            return
+        texts = (work.article.sentences[i].span.text.replace("\n", " ") for i in todo)
+        for index, doc in zip(todo, self.res.nlp.pipe(texts), strict=True):
+            work.docs[index] = doc
+
     def _quote(self, article: Article, cand: Candidate, resolver: SpeakerResolver
                ) -> Quote | None:
         if cand.content is None:
@@ -776,13 +796,27 @@ class AttributionStage:
                      direct=cand.direct)
 
 
+def _sentences_near_event_quotes(work: Work, quotations: list[Span]) -> set[int]:
+    sentences = work.article.sentences
+    targets = [e.evidence.trigger or e.evidence.span for e in work.article.events]
+    wanted: set[int] = set()
+    for quote in quotations:
+        if word_count(quote) < MIN_QUOTE_WORDS or not any(_inside(t, quote) for t in targets):
+            continue
+        inside = [s.index for s in sentences if _overlap(s.span, quote)]
+        if inside:
+            wanted.update(range(max(0, inside[0] - 1), min(len(sentences), inside[-1] + 2)))
+    return wanted
+
+
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:
-    seen: set[tuple[int, int, int, int]] = set()
+    """One quote per content span (the store keys quotes by it): the first cue wins."""
+    seen: set[tuple[int, int]] = set()
     out = []
     for cand in cands:
-        assert cand.content is not None
-        sp = cand.speaker
-        key = (sp.start if sp else -1, sp.end if sp else -1, cand.content.start, cand.content.end)
+        if cand.content is None:
+            continue
+        key = (cand.content.start, cand.content.end)
         if key not in seen:
             seen.add(key)
             out.append(cand)
@@ -790,7 +824,7 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
 
 
 def build(res: Resources) -> AttributionStage:
-    return AttributionStage(res.get("attribution.lexicon", load_lexicon))
+    return AttributionStage(res.get("attribution.lexicon", load_lexicon), res)
 
 
 __all__ = ["AttributionStage", "Actor", "build", "find_quotations", "load_lexicon"]

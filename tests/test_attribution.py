@@ -239,6 +239,7 @@ def test_reference_article(shared, resources) -> None:
         q = _one(art.quotes, cue)
         assert q.content.text.startswith(opening) and not q.direct
         assert q.speaker is not None and q.speaker.key == bikantov.key
-    taliban = [e for e in art.events if e.type == "ASSAULT" and "Taliban capture" in e.evidence.quote]
+    taliban = [e for e in art.events
+               if e.type == "ASSAULT" and "Taliban capture" in e.evidence.quote]
     assert taliban and all(e.claimed_by is not None and e.claimed_by.key == bikantov.key
                            for e in taliban)

@@ -1,8 +1,8 @@
 """`eventwire eval quotes DIR`: attribution (who said what) against PolNeAR brat standoff.
 
 DIR is a PolNeAR split (``text/*.txt`` and ``attributions/*.ann``). Each article runs through
-eventwire's stages (segment, parse with every sentence parsed, actors when present,
-attribution) and its quotes are scored against the gold attributions.
+eventwire's pipeline with every sentence parsed (stages segment, parse, actors, attribution)
+and its quotes are scored against the gold attributions.
 
 Scoring (loose, one-to-one):
 - a predicted quote matches a gold attribution with a Source when the predicted speaker span
@@ -20,6 +20,7 @@ Articles with several annotator files (``slug_xxxx.ann``) use the first file in 
 from __future__ import annotations
 
 import csv
+import importlib
 import re
 import time
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from eventwire.errors import EventwireError
 from eventwire.model import Article, Quote
+from eventwire.stages import Stage, Work
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from eventwire.resources import Resources
 
 Segments = tuple[tuple[int, int], ...]
+SCORED_STAGES = ("segment", "parse", "actors", "attribution")
 ANNOTATOR_SUFFIX = re.compile(r"_[0-9a-f]{4}$")
 
 
@@ -173,20 +176,35 @@ def prf(matched: int, predicted: int, gold: int) -> dict[str, float]:
 
 
 def code_articles(gold: list[GoldArticle], res: Resources) -> Iterator[list[Quote]]:
-    """Runs eventwire's pipeline (every stage, every sentence parsed) over the gold texts in
-    batches, so spaCy parses many sentences per ``nlp.pipe`` call; yields quotes in order."""
-    from eventwire.pipeline import Pipeline
-
-    pipeline = Pipeline(res)
+    """Runs eventwire's stages over the gold texts in batches (spaCy parses many sentences
+    per ``nlp.pipe`` call) and yields each article's quotes in order. Every sentence is
+    parsed; events, dates and places are not run, since they cannot change quotes when every
+    sentence is parsed."""
+    stages = scored_stages(res)
     size = int(res.cfg["pipeline"]["batch_size"])
     for i in range(0, len(gold), size):
-        batch = [Article(id=g.name, text=g.text, published=g.published)
+        works = [Work(Article(id=g.name, text=g.text, published=g.published))
                  for g in gold[i: i + size]]
-        result = pipeline.process(batch)
-        if result.failures:
-            failure = result.failures[0]
-            raise EventwireError(failure.code, failure.reason, failure.hint)
-        yield from (list(a.quotes) for a in result.articles)
+        for stage in stages:
+            _run_stage(stage, works)
+        yield from (list(w.article.quotes) for w in works)
+
+
+def scored_stages(res: Resources) -> list[Stage]:
+    """The pipeline's stages that quotes depend on, built as the pipeline builds them."""
+    from eventwire.pipeline import STAGE_ORDER
+
+    return [importlib.import_module(f"eventwire.stages.{name}").build(res)
+            for name in STAGE_ORDER if name in SCORED_STAGES]
+
+
+def _run_stage(stage: Stage, works: list[Work]) -> None:
+    batch = getattr(stage, "batch", None)
+    if batch is not None:
+        batch(works)
+        return
+    for work in works:
+        stage(work)
 
 
 def eval_resources() -> Resources:

@@ -104,6 +104,39 @@ CASES = [
      "SANCTION", {"USA"}, {"RUS"}, None, "hypothetical"),
     ("Kenya sent food aid to Somalia.",
      [M("Kenya", "KEN"), M("Somalia", "SOM")], "AID", {"KEN"}, {"SOM"}, None, "asserted"),
+    # a pronoun in a reported clause stands for the reporter; "would" there is a future
+    ("Israel announced it would free 150 Palestinian prisoners.",
+     [M("Israel", "ISR"), M("Palestinian", "PSE")], "CONCEDE", {"ISR"}, {"PSE"}, None, "future"),
+    # a negated future of a cooperative act is a refusal
+    ("Obama said he would not provide support to Israel.",
+     [M("Obama", "USA", "person", "GOV"), M("Israel", "ISR")],
+     "REJECT", {"USA"}, {"ISR"}, "assist", "asserted"),
+    ("Israel will not negotiate with Hamas.",
+     [M("Israel", "ISR"), M("Hamas", "PSE", "group", "REB")],
+     "REJECT", {"ISR"}, {"PSE"}, "meet", "asserted"),
+    # a future attack announced by its own actor is a threat
+    ("Hamas said it will fire rockets at Israel.",
+     [M("Hamas", "PSE", "group", "REB"), M("Israel", "ISR")],
+     "THREATEN", {"PSE"}, {"ISR"}, "violence", "asserted"),
+    # PLOVER: agreeing to lift restrictions is a concession
+    ("Washington agreed to lift the sanctions on Iran.",
+     [M("Washington", "USA"), M("Iran", "IRN")], "CONCEDE", {"USA"}, {"IRN"}, None, "asserted"),
+    ("The rebels vowed to attack government forces.",
+     [M("rebels", "SYR", "group", "REB"), M("government forces", "SYR", "group", "MIL")],
+     "THREATEN", {"SYR"}, set(), "violence", "asserted"),
+    ("Syrian rebels engaged Filipino peacekeepers in a firefight.",
+     [M("Syrian rebels", "SYR", "group", "REB"), M("Filipino peacekeepers", "PHL", "group", "MIL")],
+     "ASSAULT", {"SYR", "PHL"}, set(), "firearms", "asserted"),
+    ("Russia is conducting military exercises in Alaska.",
+     [M("Russia", "RUS")], "MOBILIZE", {"RUS"}, set(), None, "ongoing"),
+    ("Ukraine received weapons from the United States.",
+     [M("Ukraine", "UKR"), M("United States", "USA")], "AID", {"USA"}, {"UKR"}, None, "asserted"),
+    ("Obama is scheduled to meet Putin in Zurich.",
+     [M("Obama", "USA", "person", "GOV"), M("Putin", "RUS", "person", "GOV")],
+     "AGREE", {"USA", "RUS"}, set(), None, "future"),
+    ("US and British activists staged a protest in Beijing.",
+     [M("US", "USA"), M("British activists", "GBR", "group", "SOC")],
+     "PROTEST", {"USA", "GBR"}, set(), "demo", "asserted"),
 ]
 
 
@@ -126,12 +159,38 @@ NO_EVENT = [
     ("Brazil is the largest country in South America.", [M("Brazil", "BRA")]),
     ("The Chinese team won the football tournament after a clash with Japan.",
      [M("Chinese", "CHN"), M("Japan", "JPN")]),
+    # a meeting with one known party says nothing about with whom
+    ("South Africa hosted a financial intelligence workshop.", [M("South Africa", "ZAF")]),
+    ("Wen paid a visit to the institute.", [M("Wen", "CHN", "person", "GOV")]),
+    # a pledge with nobody to receive it, and an opinion "agreed with"
+    ("Syria has pledged to increase border security.", [M("Syria", "SYR")]),
+    ("The Commission said it broadly agreed with the auditors' conclusions.",
+     [M("Commission", "EU", "igo")]),
+    # "their" in a clause with its own subject is that subject's, not the speaker's
+    ("Judge Hogan said the families had dropped their lawsuits.",
+     [M("Judge Hogan", "USA", "person", "JUD")]),
+    # a third-person pronoun before the reporting verb is somebody else
+    ("They attacked the convoy near Kandahar, Afghan police said.",
+     [M("Afghan police", "AFG", "org", "COP")]),
+    ("The EU representative to the Kosovo talks, Stephan Lehne, spoke.",
+     [M("EU", "EU", "igo"), M("Stephan Lehne", "EU", "person", "GOV")]),
+    ("The supreme commander conceded that he was concerned.",
+     [M("supreme commander", "THA", "person", "MIL")]),
 ]
 
 
 @pytest.mark.parametrize(("text", "mentions"), NO_EVENT, ids=[c[0][:40] for c in NO_EVENT])
 def test_gives_no_event(code, text, mentions):
     assert code(text, mentions).events == []
+
+
+def test_dated_background_is_historical(code):
+    text = ("Millon's visit comes years after the PLA stormed Tiananmen Square on June 4, 1989. "
+            "China and France met again in 2006.")
+    art = code(text, [M("PLA", "CHN", "org", "MIL"), M("China", "CHN"), M("France", "FRA")])
+    stormed = [e for e in art.events if e.type == "ASSAULT"]
+    assert stormed and stormed[0].modality == "historical"
+    assert any(e.type == "CONSULT" and e.modality == "asserted" for e in art.events)
 
 
 def test_taliban_capture_of_provinces_is_assault_on_territory(code):

@@ -72,10 +72,7 @@ class Events:
         self.onto = ontology.load()
         self.min_confidence = float(res.cfg["events"]["min_confidence"])
         self.classifier = _classifier(res)
-        self.light = self.lex.words("light_verbs", "lemmas")
-        self.hosts = self.lex.words("hosts", "lemmas")
-        self.agents = self.lex.words("agents", "nouns")
-        self.attributive = self.lex.words("attributive", "forms")
+        self.words = args.Words.of(self.lex)
 
     def __call__(self, work: Work) -> None:
         article = work.article
@@ -103,55 +100,127 @@ class Events:
                     and a.span.end <= sentence.span.end]
         if not mentions:
             return []
-        idx = args.index_mentions(doc, mentions, sentence.span.start)
+        idx = args.index_mentions(doc, mentions, sentence.span.start, self.words)
         is_business = cues.business(doc, self.lex)
+        ref_year = work.scratch.get("events.ref_year")
+        if "events.ref_year" not in work.scratch:
+            ref_year = cues.reference_year(work.article.text, work.article.published)
+            work.scratch["events.ref_year"] = ref_year
         out = []
         for tok in doc:
-            cand = self._candidate(sentence, tok, idx)
+            cand = self._candidate(sentence, tok, idx, ref_year)
             if cand is not None:
                 cand.confidence = self._rule_confidence(cand, is_business)
                 out.append(cand)
         return out
 
-    def _candidate(self, sentence: Sentence, tok: Token, idx: args.Mentions) -> Candidate | None:
+    def _candidate(self, sentence: Sentence, tok: Token, idx: args.Mentions,
+                   ref_year: int | None = None) -> Candidate | None:
         sense = self._sense(tok)
-        if sense is None or self._subsumes(tok):
+        if sense is None or self._subsumes(tok) or args.role_complement(tok, self.words):
             return None
-        roles = self._roles(tok, sense, idx)
-        gov = cues.governor(tok, self.lex)
-        if gov is not None and gov.type != "AGREE":
-            # "X refused to meet Y", "X asked for the withdrawal of Y's troops": the act is
-            # X's, and the parties of the embedded event are its recipients
-            roles = args.governed_roles(gov.token, roles, idx, self.agents)
-        mutual = sense.sym and (gov is None or gov.type == "AGREE")
-        actors, recipients = _resolve(roles, idx, mutual)
-        if not actors:
+        gov = cues.governor(tok, self.lex, sense.type)
+        refuser = None if gov else self._refuser(tok, sense)
+        parties = self._parties(tok, sense, idx, gov, refuser)
+        if parties is None:
             return None
+        actors, recipients = parties
         words = cues.lemmas(args.phrase(tok) + args.subject_heads(tok))
         context = _merge(list(sense.context), cues.contexts(words, actors + recipients, self.lex))
-        type_ = next((t for c, t in sense.if_context.items() if c in context), sense.type)
+        rule = next((t for c, t in sense.if_context.items() if c in context), sense.type)
+        governed = gov is not None or refuser is not None
+        type_ = rule if governed or len(actors) + len(recipients) >= 2 \
+            else self._lone(sense, rule)
+        if type_ is None:
+            return None
         modality = cues.modality(tok, self.lex)
+        if modality == "asserted" and cues.past_year(tok, ref_year):
+            modality = "historical"
         mode = self._mode(type_, sense, words, actors + recipients)
-        basis: dict[str, Any] = {"trigger": tok.lemma_.lower(), "rule": type_}
-        if roles.modifier_only:
-            basis["modifier_only"] = True
-        if gov is not None:
-            mode = gov.modes.get(type_) if gov.type != type_ else mode
-            type_, modality = gov.type, cues.modality(gov.token, self.lex)
-            basis["governed_by"] = gov.token.lemma_.lower()
-        elif modality == "future" and type_ in self.lex.words("future_to_agree", "types"):
-            type_, mode = "AGREE", None
+        basis: dict[str, Any] = {"trigger": self.lex.lemma(tok), "rule": type_}
+        if self._announced(tok, type_, modality, actors, idx):
+            # "Hamas said it will attack ...": an attack announced by its own actor
+            threat = self.lex.cues["self_threat"]["modes"]
+            type_, mode, modality = "THREATEN", threat[type_] or None, "asserted"
+            basis["announced"] = True
+        type_, mode, modality = self._derived(type_, mode, modality, gov, refuser, basis)
         return Candidate(sentence, tok, sense, type_, actors, recipients, modality,
                          self._valid_mode(type_, mode), context, basis)
 
+    def _parties(self, tok: Token, sense: Sense, idx: args.Mentions,
+                 gov: cues.Governor | None,
+                 refuser: Token | None) -> tuple[list[Actor], list[Actor]] | None:
+        """Actors and recipients, or None when the event lacks a party it needs."""
+        roles = self._roles(tok, sense, idx)
+        head = refuser if refuser is not None else (
+            gov.token if gov is not None and gov.type != "AGREE" else None)
+        if head is not None:
+            # "X refused to meet Y", "X will not meet Y", "X asked for the withdrawal of Y's
+            # troops": the act is X's; the parties of the embedded event are its recipients
+            roles = args.governed_roles(head, roles, idx, self.words)
+        mutual = sense.sym and head is None
+        actors, recipients = _resolve(roles, idx, mutual)
+        if not actors or (sense.needs_recipient and not recipients):
+            return None
+        if gov is not None and len(actors) + len(recipients) < gov.min_parties:
+            return None
+        return actors, recipients
+
+    def _announced(self, tok: Token, type_: str, modality: str, actors: list[Actor],
+                   idx: args.Mentions) -> bool:
+        """A future conflict act reported by its own actor is a threat."""
+        if modality != "future" or type_ not in self.lex.cues.get("self_threat", {}).get(
+                "modes", {}):
+            return False
+        rep = cues.reporter(tok, self.lex)
+        if rep is None:
+            return False
+        said = {_key(idx.actors[m]) for m in args.subject_of(rep, idx, self.words)}
+        return any(_key(a) in said for a in actors)
+
+    def _lone(self, sense: Sense, type_: str) -> str | None:
+        """The type of an event with a single party: the sense's ``lone_type`` ("Russia
+        held military exercises" is a MOBILIZE), or none for a reciprocal act or a type that
+        needs two parties ("X hosted a meeting": with whom?)."""
+        if sense.lone_type:
+            return sense.lone_type
+        if sense.sym or type_ in self.lex.words("min_two_parties", "types"):
+            return None
+        return type_
+
+    def _refuser(self, tok: Token, sense: Sense) -> Token | None:
+        """The negated "will"/"would" verb that makes a cooperative trigger a refusal."""
+        if sense.type not in self.lex.cues.get("refusal", {}).get("modes", {}):
+            return None
+        return cues.refusal(tok, self.lex)
+
+    def _derived(self, type_: str, mode: str | None, modality: str,
+                 gov: cues.Governor | None, refuser: Token | None,
+                 basis: dict[str, Any]) -> tuple[str, str | None, str]:
+        """The coded type, mode and modality where the trigger is governed ("agreed to
+        meet"), refused ("will not meet") or promised ("will meet")."""
+        if gov is not None:
+            basis["governed_by"] = self.lex.lemma(gov.token)
+            coded = gov.type_for(type_)
+            mode = gov.modes.get(type_) if coded != type_ else mode
+            return coded, mode, cues.modality(gov.token, self.lex)
+        refusal = self.lex.cues.get("refusal", {}).get("modes", {})
+        if refuser is not None and type_ in refusal:
+            basis["refused"] = True
+            return "REJECT", refusal[type_] or None, "asserted"
+        future = self.lex.cues.get("future_type", {})
+        if modality == "future" and type_ in future:
+            return str(future[type_]), None, modality
+        return type_, mode, modality
+
     def _roles(self, tok: Token, sense: Sense, idx: args.Mentions) -> args.Roles:
         if tok.pos_ == "VERB":
-            return args.verb_roles(tok, sense, idx, self.agents, self.attributive)
-        return args.noun_roles(tok, sense, idx, self.light, self.hosts, self.agents)
+            return args.verb_roles(tok, sense, idx, self.words)
+        return args.noun_roles(tok, sense, idx, self.words)
 
     def _sense(self, tok: Token) -> Sense | None:
         if tok.pos_ == "VERB":
-            senses = self.lex.senses("VERB", tok.lower_, tok.lemma_.lower())
+            senses = self.lex.senses("VERB", tok.lower_, self.lex.lemma(tok))
         elif tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":  # not "aid workers"
             senses = self.lex.senses("NOUN", tok.lower_, tok.lemma_.lower())
         else:
@@ -163,9 +232,9 @@ class Events:
         its own ("hosts a meeting", "agreed to meet", "imposed sanctions")."""
         if tok.pos_ != "VERB":
             return False
-        lemma = tok.lemma_.lower()
+        lemma = self.lex.lemma(tok)
         governing = lemma in self.lex.cues.get("governing", {})
-        if lemma not in self.light and not governing:
+        if lemma not in self.words.light and not governing:
             return False
         comps = [c for c in tok.children if c.dep_ in ("dobj", "xcomp")]
         if governing:  # "agreed on a ceasefire", "called for talks"
@@ -227,8 +296,8 @@ class Events:
         if self.onto.merge_class(ptype) == self.onto.merge_class(cand.type):
             cand.confidence = _clip(cand.confidence + w["agree"] * float(pred.confidence))
             cand.basis["decided_by"] = "rules+classifier"
-        elif ptype in cand.sense.types and "governed_by" not in cand.basis \
-                and float(pred.confidence) >= w["switch"]:
+        elif ptype in cand.sense.types and cand.type == cand.basis["rule"] \
+                and "governed_by" not in cand.basis and float(pred.confidence) >= w["switch"]:
             cand.type = ptype
             cand.mode = self._valid_mode(ptype, cand.mode)
             cand.basis["decided_by"] = "classifier"

@@ -5,6 +5,8 @@ roles are then read off the trigger's dependents: subject / agent -> actor, obje
 role prepositions -> recipient, "between X and Y" / "X and Y met" -> all actors. Nominal
 triggers take their own modifiers ("Taliban capture", "talks between ...", "a meeting of
 ... consisting of A-B-C-D") and, under a light verb, the verb's subject ("X held talks").
+A personal pronoun in a reported clause stands for the subject of the reporting clause
+("Israel announced it would free ...", "Obama said he would not ...").
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from eventwire.model import Actor
-from eventwire.stages.events_lexicon import Sense
+from eventwire.stages.events_lexicon import Lexicon, Sense
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -22,14 +24,44 @@ if TYPE_CHECKING:
 FOLLOW = frozenset({"conj", "appos", "compound", "amod", "poss", "nmod", "nummod"})
 MODIFIERS = frozenset({"compound", "amod", "poss", "nmod"})
 NP_PREPS = frozenset({"of", "including", "between", "among", "with"})
-GROUP_VERBS = frozenset({"consist", "comprise", "include", "involve", "compose", "represent",
-                         "bring", "gather", "unite"})
 TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning", "in", "at",
                          "during", "after", "before", "since", "until", "amid", "despite",
                          "into", "under", "within", "near", "across", "through", "throughout",
                          "following", "as", "like"})
 REL_PRONOUNS = frozenset({"which", "who", "that", "whom"})
-PARTICIPATE = frozenset({"engage", "participate", "join", "take", "involve"})
+FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our"})
+HUMAN = frozenset({"he", "she", "him", "her", "his"})  # a person, never a state or body
+NON_HUMAN = frozenset({"it", "its"})
+PERSONAL = FIRST_PERSON | {"he", "she", "it", "they", "him", "her", "them", "his", "its",
+                           "their"}
+SUBJECTS = ("nsubj", "csubj")
+
+
+@dataclass(frozen=True)
+class Words:
+    """The word classes argument reading needs, from the cue tables (loaded once)."""
+
+    lex: Lexicon
+    light: frozenset[str]
+    hosts: frozenset[str]
+    agents: frozenset[str]
+    attributive: frozenset[str]
+    participate: frozenset[str]
+    group: frozenset[str]
+    travel: frozenset[str]
+    not_party: frozenset[str]
+    roles: frozenset[str]
+
+    @classmethod
+    def of(cls, lex: Lexicon) -> Words:
+        return cls(lex, lex.words("light_verbs", "lemmas"), lex.words("hosts", "lemmas"),
+                   lex.words("agents", "nouns"), lex.words("attributive", "forms"),
+                   lex.words("verb_classes", "participate"), lex.words("verb_classes", "group"),
+                   lex.words("verb_classes", "travel"), lex.words("not_party", "heads"),
+                   lex.words("role_nouns", "nouns"))
+
+    def lemma(self, tok: Token) -> str:
+        return self.lex.lemma(tok)
 
 
 @dataclass
@@ -38,9 +70,13 @@ class Mentions:
 
     actors: list[Actor]
     token_of: dict[int, int]
+    words: Words | None = None
 
     def at(self, token: Token) -> int | None:
         return self.token_of.get(token.i)
+
+    def tokens(self, m: int) -> list[int]:
+        return [i for i, owner in self.token_of.items() if owner == m]
 
 
 @dataclass
@@ -54,7 +90,8 @@ class Roles:
         target.extend(m for m in found if m not in target)
 
 
-def index_mentions(doc: Doc, mentions: Sequence[Actor], base: int) -> Mentions:
+def index_mentions(doc: Doc, mentions: Sequence[Actor], base: int,
+                   words: Words | None = None) -> Mentions:
     """Maps each mention onto its tokens; a mention nested in another (by characters, or a
     country modifying a person or organisation: "Russian Foreign Minister Sergey Lavrov")
     is folded into the outer one."""
@@ -71,17 +108,20 @@ def index_mentions(doc: Doc, mentions: Sequence[Actor], base: int) -> Mentions:
             if tok.idx < e and tok.idx + len(tok.text) > s and not tok.is_space:
                 token_of.setdefault(tok.i, owner[i])
     _fold_modifiers(doc, actors, token_of)
-    return Mentions(actors, token_of)
+    return Mentions(actors, token_of, words)
 
 
 def _fold_modifiers(doc: Doc, actors: list[Actor], token_of: dict[int, int]) -> None:
-    """A country mention that modifies a person/organisation token belongs to that actor."""
+    """A country or international organisation mention that modifies a person or
+    organisation token of its own (or no) code belongs to that actor ("UN mission chief
+    Martin": one party; not "US" in "US and British activists")."""
     for tok in doc:
         m = token_of.get(tok.i)
-        if m is None or actors[m].kind != "country" or tok.dep_ not in MODIFIERS:
+        if m is None or actors[m].kind not in ("country", "igo") or tok.dep_ not in MODIFIERS:
             continue
         head = token_of.get(tok.head.i)
-        if head is not None and head != m and actors[head].kind != "country":
+        if head is not None and head != m and actors[head].kind != "country" \
+                and actors[head].code in (None, actors[m].code):
             for i, owner in list(token_of.items()):
                 if owner == m:
                     token_of[i] = head
@@ -89,7 +129,10 @@ def _fold_modifiers(doc: Doc, actors: list[Actor], token_of: dict[int, int]) -> 
 
 def gather(tokens: Iterable[Token], idx: Mentions, preps: frozenset[str] = NP_PREPS) -> list[int]:
     """Mentions in the noun phrases headed by ``tokens`` (conjuncts, appositions, modifiers,
-    "of"/"including" phrases and "consisting of" lists), in text order."""
+    "of"/"including" phrases, "consisting of" lists, "officials from X"), in text order.
+    A mention is one unit: every token of it is followed, however the parser split it.
+    A personal pronoun stands for its antecedent (see :func:`antecedent`)."""
+    words = idx.words
     found: dict[int, int] = {}
     stack = list(tokens)
     seen: set[int] = set()
@@ -101,14 +144,84 @@ def gather(tokens: Iterable[Token], idx: Mentions, preps: frozenset[str] = NP_PR
         m = idx.at(tok)
         if m is not None:
             found.setdefault(m, tok.i)
-        for child in tok.children:
-            if child.dep_ in FOLLOW:
-                stack.append(child)
-            elif child.dep_ == "prep" and child.lower_ in preps:
-                stack.extend(pobjs(child))
-            elif child.dep_ in ("acl", "relcl") and child.lemma_ in GROUP_VERBS:
-                stack.extend(_objects_of(child))
+            stack.extend(tok.doc[i] for i in idx.tokens(m))
+        elif tok.lower_ in PERSONAL and tok.pos_ == "PRON":
+            for a in antecedent(tok, idx):
+                found.setdefault(a, tok.i)
+        stack.extend(_followed(tok, idx, words, preps))
     return sorted(found, key=found.__getitem__)
+
+
+def _followed(tok: Token, idx: Mentions, words: Words | None,
+              preps: frozenset[str]) -> list[Token]:
+    out: list[Token] = []
+    lemma = tok.lemma_.lower()
+    for child in tok.children:
+        if child.dep_ in FOLLOW:
+            if words and lemma in words.not_party and child.dep_ in MODIFIERS \
+                    and idx.at(tok) is None:
+                continue  # "U.S. dollars", "Beijing time": not a party
+            out.append(child)
+        elif child.dep_ == "prep" and (child.lower_ in preps or (
+                child.lower_ == "from" and words is not None and lemma in words.agents
+                and tok.pos_ == "NOUN")):
+            out.extend(pobjs(child))  # "ministers from the Georgian government"
+        elif child.dep_ in ("acl", "relcl") and words and words.lemma(child) in words.group:
+            out.extend(_objects_of(child))
+    return out
+
+
+def antecedent(pron: Token, idx: Mentions) -> list[int]:
+    """Mentions a personal pronoun stands for, agreeing with it (see :func:`_agreeing`).
+    A possessive inside a clause with its own subject stands for that subject ("X said
+    those suing had dropped their lawsuits"); otherwise the pronoun stands for the subject
+    of the clause that reports its clause ("Israel announced it would free ...") or that it
+    is coordinated with. A third-person
+    pronoun needs that clause before it ("They attacked the convoy, police said": not the
+    police); a first-person one is the speaker either way. Nothing inside relative or
+    adverbial clauses, nor when that subject is itself a pronoun."""
+    plain = Mentions(idx.actors, idx.token_of)
+    own = _own_subject(pron)
+    if own is not None:
+        found = [] if own.pos_ == "PRON" else gather([own], plain)
+        if not found or _agreeing(pron, found, idx):
+            return _agreeing(pron, found, idx)
+        # "Iran pledged aid to his government": "his" is not Iran's; look further up
+    cur = pron
+    for _ in range(12):
+        if cur.dep_ in ("relcl", "acl", "advcl") or cur.head.i == cur.i:
+            return []
+        if cur.dep_ in ("ccomp", "parataxis", "conj") and cur.pos_ in ("VERB", "AUX"):
+            subj = _children(cur.head, *SUBJECTS)
+            if not subj or subj[0].pos_ == "PRON" or (
+                    pron.lower_ not in FIRST_PERSON and subj[0].i > pron.i):
+                return []
+            return _agreeing(pron, gather(subj, plain), idx)
+        cur = cur.head
+    return []
+
+
+def _agreeing(pron: Token, found: list[int], idx: Mentions) -> list[int]:
+    """"he"/"his" stand for persons, "it"/"its" for anything but a person."""
+    word = pron.lower_
+    if word in HUMAN:
+        return [m for m in found if idx.actors[m].kind == "person"]
+    if word in NON_HUMAN:
+        return [m for m in found if idx.actors[m].kind != "person"]
+    return found
+
+
+def _own_subject(pron: Token) -> Token | None:
+    """The subject of a possessive's own clause, when the possessive is not part of it."""
+    if pron.dep_ != "poss":
+        return None
+    verb = pron.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    subj = _children(verb, *SUBJECTS)
+    if not subj or subj[0].left_edge.i <= pron.i <= subj[0].right_edge.i:
+        return None
+    return subj[0]
 
 
 def pobjs(prep: Token) -> list[Token]:
@@ -137,22 +250,41 @@ def _children(tok: Token, *deps: str) -> list[Token]:
 
 
 def _preps(tok: Token) -> list[tuple[str, list[Token]]]:
-    return [(c.lower_, pobjs(c)) for c in tok.children if c.dep_ == "prep"]
+    """(preposition, objects) of a token; "to X" after an object is often a "dative"."""
+    return [(c.lower_, pobjs(c)) for c in tok.children
+            if c.dep_ == "prep" or (c.dep_ == "dative" and c.pos_ == "ADP")]
+
+
+def passive(tok: Token) -> bool:
+    return any(c.dep_ == "auxpass" for c in tok.children)
 
 
 # ------------------------------------------------------------------ verbs
 
-def verb_roles(tok: Token, sense: Sense, idx: Mentions, agents: frozenset[str],
-               attributive: frozenset[str] = frozenset()) -> Roles:
+def verb_roles(tok: Token, sense: Sense, idx: Mentions, words: Words) -> Roles:
     roles = Roles()
-    if _attributive(tok, attributive):  # "visiting Kenyan President Kibaki" is the visitor
+    if _attributive(tok, words.attributive):  # "visiting Kenyan President Kibaki" visits
         roles.add("actor", gather(_children(tok, "dobj"), idx))
         return roles
-    roles.add("actor", _subject(tok, idx, agents))
+    subject = _subject(tok, idx, words)
+    if sense.reverse:  # "Y received weapons from X": X gives, Y receives
+        for prep, objs in _preps(tok):
+            if prep == "from":
+                roles.add("actor", gather(objs, idx))
+        roles.add("recipient", subject)
+        return roles
+    # a passive verb that borrows its subject ("... imprisoned and were released by Putin")
+    # borrows the patient, not the agent
+    roles.add("recipient" if passive(tok) else "actor", subject)
     for agent in _children(tok, "agent"):
-        roles.add("actor", gather(pobjs(agent), idx))
+        roles.add("actor", agentive(pobjs(agent), idx, words))
+    objects = _children(tok, "dobj", "dative", "nsubjpass")
     if not sense.topic_object:
-        roles.add("recipient", gather(_children(tok, "dobj", "dative", "nsubjpass"), idx))
+        roles.add("recipient", gather(objects, idx))
+    for obj in objects:  # "lifted the sanctions on Iran"
+        for prep, objs in _preps(obj):
+            if prep in sense.obj_rprep:
+                roles.add("recipient", gather(objs, idx))
     _prep_recipients(tok, sense, idx, roles)
     for x in _children(tok, "xcomp"):
         if x.pos_ == "VERB":
@@ -169,34 +301,42 @@ def _prep_recipients(tok: Token, sense: Sense, idx: Mentions, roles: Roles) -> N
             roles.add("recipient", gather(objs, idx))
 
 
-def _subject(tok: Token, idx: Mentions, agents: frozenset[str], depth: int = 0) -> list[int]:
+def subject_of(verb: Token, idx: Mentions, words: Words) -> list[int]:
+    return _subject(verb, idx, words)
+
+
+def _subject(tok: Token, idx: Mentions, words: Words, depth: int = 0) -> list[int]:
     """The subject's mentions; climbs to the governing verb for xcomp/conj/advcl clauses
-    (object control: "urged Y to meet X" -> Y) and to the head noun of relative clauses
-    ("X, who threatened ...", "the first Libyan head of government to visit Croatia")."""
-    subj = _children(tok, "nsubj", "csubj")
+    (object control: "urged Y to meet X" -> Y; passive control: "X is scheduled to attend"
+    -> X) and to the head noun of relative clauses ("X, who threatened ...", "the first
+    Libyan head of government to visit Croatia")."""
+    subj = _children(tok, *SUBJECTS)
     if subj and subj[0].lower_ in REL_PRONOUNS and tok.dep_ == "relcl":
-        return agentive([tok.head], idx, agents)
+        return agentive([tok.head], idx, words)
     if subj:
-        return agentive(subj, idx, agents)
+        return agentive(subj, idx, words)
     if tok.dep_ in ("acl", "relcl") and tok.tag_ != "VBN":
-        return agentive([tok.head], idx, agents)
-    if depth >= 3 or tok.dep_ not in ("xcomp", "conj", "advcl"):
+        return agentive([tok.head], idx, words)
+    if depth >= 3 or tok.dep_ not in ("xcomp", "conj", "advcl", "acomp"):
         return []
     head = tok.head
     if tok.dep_ == "xcomp" and _children(head, "dobj"):
-        return agentive(_children(head, "dobj"), idx, agents)
-    return _subject(head, idx, agents, depth + 1)
+        return agentive(_children(head, "dobj"), idx, words)
+    if tok.dep_ == "xcomp" and _children(head, "nsubjpass"):
+        return agentive(_children(head, "nsubjpass"), idx, words)
+    return _subject(head, idx, words, depth + 1)
 
 
-def agentive(heads: list[Token], idx: Mentions, agents: frozenset[str]) -> list[int]:
+def agentive(heads: list[Token], idx: Mentions, words: Words) -> list[int]:
     """Mentions of a subject phrase. Where the head noun is not itself an actor, a mention
     modifying it counts only when the head can act ("Russian troops", "the Afghan side"),
-    not for "a row over Russian gas imports that threatened ..."."""
+    not for "a row over Russian gas imports that threatened ..." or "killed by the
+    Malaysia Airlines crash"."""
     out: list[int] = []
     for head in heads:
         for tok in [head, *(c for c in head.children if c.dep_ == "conj")]:
-            if idx.at(tok) is None and tok.pos_ in ("NOUN",) \
-                    and tok.lemma_.lower() not in agents:
+            if idx.at(tok) is None and tok.pos_ == "NOUN" \
+                    and tok.lemma_.lower() not in words.agents:
                 continue
             out.extend(m for m in gather([tok], idx) if m not in out)
     return out
@@ -204,31 +344,30 @@ def agentive(heads: list[Token], idx: Mentions, agents: frozenset[str]) -> list[
 
 # ------------------------------------------------------------------ nouns
 
-def noun_roles(tok: Token, sense: Sense, idx: Mentions, light: frozenset[str],
-               hosts: frozenset[str], agents: frozenset[str]) -> Roles:
+def noun_roles(tok: Token, sense: Sense, idx: Mentions, words: Words) -> Roles:
     roles = Roles()
     roles.add("actor", gather(_children(tok, *MODIFIERS), idx, frozenset()))
     from_modifiers = len(roles.actors)
     if sense.sym:
         roles.add("actor", gather(_children(tok, "appos"), idx))
     for child in _children(tok, "acl"):
-        if child.lemma_ in GROUP_VERBS:
+        if words.lemma(child) in words.group:
             roles.add("actor", gather(_objects_of(child), idx))
     for prep, objs in _preps(tok):
         _noun_prep(prep, objs, sense, idx, roles)
-    _governor_roles(tok, sense, idx, roles, (light, hosts, agents))
+    _governor_roles(tok, sense, idx, roles, words)
     roles.modifier_only = bool(from_modifiers) and \
         len(roles.actors) + len(roles.recipients) == from_modifiers
     return roles
 
 
-def governed_roles(gov: Token, embedded: Roles, idx: Mentions, agents: frozenset[str]) -> Roles:
+def governed_roles(gov: Token, embedded: Roles, idx: Mentions, words: Words) -> Roles:
     """Roles of an event coded from its governing verb: that verb's subject acts; the
     parties of the embedded event it refuses, demands or threatens are recipients."""
     roles = Roles()
-    roles.add("actor", _subject(gov, idx, agents))
-    if not roles.actors:
-        return embedded
+    roles.add("actor", _subject(gov, idx, words))
+    if not roles.actors:  # "Congress is asking Obama to help Iran": not Obama's request
+        return roles
     roles.add("recipient", [m for m in embedded.actors + embedded.recipients
                             if m not in roles.actors])
     roles.add("recipient", gather(_children(gov, "dobj"), idx))
@@ -252,17 +391,21 @@ def _noun_prep(prep: str, objs: list[Token], sense: Sense, idx: Mentions, roles:
 
 
 def _governor_roles(tok: Token, sense: Sense, idx: Mentions, roles: Roles,
-                    words: tuple[frozenset[str], frozenset[str], frozenset[str]]) -> None:
-    """"X held talks with Y", "Doha hosts a meeting of A, B, C", "X engaged in talks"."""
-    light, hosts, agents = words
-    verb = _light_governor(tok, light)
+                    words: Words) -> None:
+    """"X held talks with Y", "Doha hosts a meeting of A, B, C", "X engaged Y in talks",
+    "X arrived in Jordan for talks with Y"."""
+    verb = _light_governor(tok, words)
     if verb is None or not sense.light:
         return
-    subj = _subject(verb, idx, agents)
-    if verb.lemma_ not in hosts or len(roles.actors) < 2:
+    subj = _subject(verb, idx, words)
+    if passive(verb):  # "talks were held by X": the agent acts
+        subj = []
+    if words.lemma(verb) not in words.hosts or len(roles.actors) < 2:
         roles.add("actor", subj)
     for agent in _children(verb, "agent"):
-        roles.add("actor", gather(pobjs(agent), idx))
+        roles.add("actor", agentive(pobjs(agent), idx, words))
+    if sense.sym and words.lemma(verb) in words.participate:  # "engaged Y in a firefight"
+        roles.add("actor", gather(_children(verb, "dobj"), idx))
     for prep, objs in _preps(verb):
         if prep in ("with", "between", "among") and sense.sym:
             roles.add("actor", gather(objs, idx))
@@ -270,15 +413,30 @@ def _governor_roles(tok: Token, sense: Sense, idx: Mentions, roles: Roles,
             roles.add("recipient", gather(objs, idx))
 
 
-def _light_governor(tok: Token, light: frozenset[str]) -> Token | None:
+def _light_governor(tok: Token, words: Words) -> Token | None:
     head = tok.head
     if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") \
-            and head.lemma_ in light:
+            and words.lemma(head) in words.light:
         return head
-    if tok.dep_ == "pobj" and head.lower_ in ("in", "into") \
-            and head.head.lemma_ in PARTICIPATE:
-        return head.head
+    if tok.dep_ != "pobj":
+        return None
+    verb = head.head
+    if head.lower_ in ("in", "into") and words.lemma(verb) in words.participate:
+        return verb
+    if head.lower_ == "for" and verb.pos_ in ("VERB", "AUX") \
+            and words.lemma(verb) in words.travel:
+        return verb
     return None
+
+
+def role_complement(tok: Token, words: Words) -> bool:
+    """A nominal trigger that only says what a person's role is about ("the EU
+    representative to the Kosovo talks", "delegates at the summit"): not an event."""
+    prep = tok.head
+    return (tok.pos_ != "VERB" and tok.dep_ == "pobj" and prep.dep_ == "prep"
+            and prep.lower_ in ("to", "at", "in", "for", "on")
+            and prep.head.pos_ in ("NOUN", "PROPN")
+            and prep.head.lemma_.lower() in words.roles)
 
 
 def phrase(tok: Token) -> list[Token]:

@@ -28,10 +28,17 @@ def pick_sense(tok: Token, senses: Sequence[Sense]) -> Sense | None:
             continue
         if sense.not_obj and _complement_lemmas(tok) & sense.not_obj:
             continue
+        if sense.no_clause and _clause_complement(tok):
+            continue
         if sense.obj and not (_object_lemmas(tok) & sense.obj):
             continue
         return sense
     return None
+
+
+def _clause_complement(tok: Token) -> bool:
+    """A "that"-clause or other clausal complement ("conceded that he was concerned")."""
+    return any(c.dep_ == "ccomp" for c in tok.children)
 
 
 def _complement_lemmas(tok: Token) -> set[str]:
@@ -53,6 +60,9 @@ def _has_need(tok: Token, needs: frozenset[str]) -> bool:
 def _object_lemmas(tok: Token) -> set[str]:
     if tok.pos_ == "VERB":
         objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        if not objs and tok.dep_ == "conj" and any(c.dep_ == "auxpass" for c in tok.children):
+            # "... imprisoned for ... were released by Putin": the borrowed subject
+            objs = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
         for c in tok.children:
             if c.dep_ == "xcomp":
                 objs.extend(g for g in c.children if g.dep_ == "dobj")
@@ -75,27 +85,51 @@ class Governor:
     token: Token
     type: str
     modes: dict[str, str]
+    becomes: dict[str, str]
+    min_parties: int = 0
+
+    def type_for(self, embedded: str) -> str:
+        """The coded type: the governor's, or a type of its own for some embedded types
+        ("agreed to withdraw" -> CONCEDE, "vowed to attack" -> THREATEN)."""
+        return self.becomes.get(embedded, self.type)
 
 
-def governor(tok: Token, lex: Lexicon) -> Governor | None:
+def governor(tok: Token, lex: Lexicon, embedded: str) -> Governor | None:
     """A verb like "agree"/"refuse"/"threaten" whose complement is this trigger:
-    "agreed to meet" (xcomp), "refused talks" (dobj), "called for talks" (pobj)."""
+    "agreed to meet" (xcomp), "refused talks" (dobj), "called for talks" (pobj). An entry
+    with ``only`` governs only those embedded types ("wants to help" -> AGREE)."""
     table: dict[str, Any] = lex.cues.get("governing", {})
     head = tok.head
     if tok.dep_ == "pobj" and head.dep_ == "prep":
         head = head.head
     elif tok.dep_ not in ("xcomp", "dobj"):
         return None
-    spec = table.get(head.lemma_) if head.i != tok.i and head.pos_ == "VERB" else None
-    if spec is None:
+    if head.i == tok.i or head.pos_ not in ("VERB", "ADJ"):
         return None
-    return Governor(head, spec["type"], dict(spec.get("modes", {})))
+    spec = table.get(lex.lemma(head))
+    if spec is None or (spec.get("only") and embedded not in spec["only"]):
+        return None
+    return Governor(head, spec["type"], dict(spec.get("modes", {})),
+                    dict(spec.get("becomes", {})), int(spec.get("min_parties", 0)))
+
+
+def refusal(tok: Token, lex: Lexicon) -> Token | None:
+    """The verb of a negated future on the trigger's chain ("will not meet", "would not
+    provide"): a refusal when the trigger is cooperative (see ``[refusal]`` in cues.toml)."""
+    aux = lex.words("refusal", "aux")
+    for t in _chain(tok, lex.words("reporting", "verbs"), lex):
+        kids = {(c.dep_, c.lower_) for c in t.children}
+        if any(d == "neg" for d, _ in kids) and any(d == "aux" and w in aux for d, w in kids):
+            return t
+    return None
 
 
 # ------------------------------------------------------------------ modality
 
-def _chain(tok: Token, reporting: frozenset[str]) -> list[Token]:
-    """The trigger and the verbs above it, up to (and including) a reporting verb."""
+def _chain(tok: Token, reporting: frozenset[str], lex: Lexicon) -> list[Token]:
+    """The trigger and the verbs above it, up to (and including) a reporting verb. A
+    relative clause or a finite adverbial clause ("since Paris and Beijing established
+    ties in 1964, ...") is its own clause: the walk stops there."""
     chain = [tok]
     cur = tok
     for _ in range(8):
@@ -103,43 +137,62 @@ def _chain(tok: Token, reporting: frozenset[str]) -> list[Token]:
             break
         if cur.pos_ in ("NOUN", "PROPN") and cur.dep_ not in CORE_NOUN_DEPS:
             break
-        if cur.dep_ == "relcl":  # "Turkey, which occupies ..., had insisted": own clause
+        if cur.dep_ == "relcl" or _finite_adverbial(cur, lex):
             break
         if cur.dep_ in ("conj", "appos"):
             cur = cur.head
             continue
         cur = cur.head
         chain.append(cur)
-        if cur.lemma_ in reporting:
+        if lex.lemma(cur) in reporting:
             break
     return chain
 
 
+def reporter(tok: Token, lex: Lexicon) -> Token | None:
+    """The reporting verb whose clause holds the trigger ("Hamas said it will attack")."""
+    reporting = lex.words("reporting", "verbs")
+    chain = _chain(tok, reporting, lex)
+    return chain[-1] if len(chain) > 1 and lex.lemma(chain[-1]) in reporting else None
+
+
+def _finite_adverbial(tok: Token, lex: Lexicon) -> bool:
+    marks = lex.words("modality", "clause_marks")
+    return tok.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in marks for c in tok.children) and any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+
+
 def modality(tok: Token, lex: Lexicon) -> str:
     """asserted, negated, hypothetical, future, historical or ongoing (first cue wins in
-    the order of cues.toml)."""
+    the order of cues.toml). "would" in a reported clause ("announced it would free") is
+    the future seen from the report, not a condition."""
     reporting = lex.words("reporting", "verbs")
-    chain = _chain(tok, reporting)
+    chain = _chain(tok, reporting, lex)
+    reported = len(chain) > 1 and lex.lemma(chain[-1]) in reporting
     for name in lex.cues["modality"]["order"]:
-        if _has_modality(name, tok, chain, lex):
+        if _has_modality(name, tok, chain, lex, reported):
             return str(name)
     return "asserted"
 
 
-def _has_modality(name: str, tok: Token, chain: list[Token], lex: Lexicon) -> bool:
-    spec: dict[str, Any] = lex.cues["modality"][name]
+def _has_modality(name: str, tok: Token, chain: list[Token], lex: Lexicon,
+                  reported: bool = False) -> bool:
+    spec: dict[str, Any] = dict(lex.cues["modality"][name])
+    shifted = set(lex.cues["modality"]["future"].get("reported_aux", ())) if reported else set()
+    spec["aux"] = (set(spec.get("aux", ())) - shifted) | (shifted if name == "future" else set())
     if any(c.dep_ == "amod" and c.lemma_.lower() in spec.get("adjectives", ())
            for c in tok.children):
         return True
     near = {g.lower_ for t in chain for c in t.children for g in (c, *c.children)}
     if near & set(spec.get("words", ())):
         return True
-    if any(_cue_at(t, i > 0, spec) for i, t in enumerate(chain)):
+    if any(_cue_at(t, i > 0, spec, lex) for i, t in enumerate(chain)):
         return True
     return name == "future" and tok.dep_ == "xcomp" and tok.head.lemma_ == "be"
 
 
-def _cue_at(t: Token, above: bool, spec: dict[str, Any]) -> bool:
+def _cue_at(t: Token, above: bool, spec: dict[str, Any], lex: Lexicon) -> bool:
     """A modality cue on one token of the chain: its dependents, or (for tokens above the
     trigger) the token itself as a governing verb or adjective ("plans to", "unable to")."""
     kids = list(t.children)
@@ -149,7 +202,7 @@ def _cue_at(t: Token, above: bool, spec: dict[str, Any]) -> bool:
     for dep, key in (("det", "determiners"), ("aux", "aux"), ("mark", "marks")):
         if any(d == dep and w in spec.get(key, ()) for d, w in deps):
             return True
-    lemma = t.lemma_.lower()
+    lemma = lex.lemma(t)
     if above and t.lower_ in spec.get("governor_forms", ()):
         return True
     if above and lemma in set(spec.get("governors", ())) | set(spec.get("adjectives", ())):
@@ -161,6 +214,52 @@ def _cue_at(t: Token, above: bool, spec: dict[str, Any]) -> bool:
         return True
     return bool(spec.get("progressive") and t.tag_ == "VBG"
                 and any(c.dep_ == "aux" and c.lemma_ == "be" for c in kids))
+
+
+# ------------------------------------------------------------------ dates in the clause
+
+_YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})$")
+YEAR_PREPS = frozenset({"in", "on", "during", "at"})
+
+
+def reference_year(text: str, published: str | None) -> int | None:
+    """The year the article speaks from: its publication year, else the latest year it
+    mentions (None when it mentions none)."""
+    if published and published[:4].isdigit():
+        return int(published[:4])
+    years = [int(y) for y in re.findall(r"\b(1[89][0-9]{2}|20[0-9]{2})\b", text)]
+    return max(years) if years else None
+
+
+def past_year(tok: Token, ref_year: int | None) -> bool:
+    """The trigger's own clause dates it in a year before ``ref_year`` ("stormed Tiananmen
+    Square on June 4, 1989", "established relations in 1964", "the 1994 genocide"): a
+    historical event. Years deeper in an object ("a role in the 1994 genocide") don't."""
+    if ref_year is None:
+        return False
+    top = _clause_verb(tok)
+    anchors = {tok.i, top.i}
+    return any(_dates(t, anchors) for t in top.subtree
+               if _YEAR.match(t.text) and int(t.text) < ref_year)
+
+
+def _clause_verb(tok: Token) -> Token:
+    cur = tok
+    while cur.pos_ not in ("VERB", "AUX") and cur.dep_ in ("dobj", "pobj", "prep",
+                                                          "nsubjpass", "nsubj"):
+        cur = cur.head
+    return cur if cur.pos_ in ("VERB", "AUX") else tok
+
+
+def _dates(year: Token, anchors: set[int]) -> bool:
+    cur = year
+    if cur.dep_ in ("nummod", "compound", "amod") and cur.head.i in anchors:
+        return True  # "the 1994 genocide" (the trigger itself)
+    if cur.dep_ in ("nummod", "npadvmod", "appos", "conj") and cur.head.pos_ == "PROPN":
+        cur = cur.head  # "June 4, 1989"
+    if cur.dep_ == "npadvmod" and cur.head.i in anchors:
+        return True
+    return cur.dep_ == "pobj" and cur.head.lower_ in YEAR_PREPS and cur.head.head.i in anchors
 
 
 # ------------------------------------------------------------------ mode and context

@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources as pkg_resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventwire import ontology
 from eventwire.errors import EventwireError
@@ -18,6 +18,9 @@ from eventwire.resources import Resources
 
 DATA_DIR = "data/events"
 RESOURCE = "events.lexicon"
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,12 @@ class Sense:
     prior: float = 0.5
     light: bool = True
     topic_object: bool = False
+    needs_recipient: bool = False
+    lone_type: str | None = None
+    no_clause: bool = False
+    reverse: bool = False
+    obj_rprep: frozenset[str] = frozenset()
+    obj_actor: bool = False
 
     @property
     def type(self) -> str:
@@ -51,12 +60,24 @@ class Lexicon:
     nouns: dict[str, tuple[Sense, ...]]
     cues: dict[str, Any]
     irregular: dict[str, tuple[str, ...]]
+    verb_index: dict[str, str] = field(default_factory=dict)
+    verb_lemmas: frozenset[str] = frozenset()
 
     def senses(self, pos: str, text: str, lemma: str) -> tuple[Sense, ...]:
-        """Senses of a token: verbs by lemma, nouns by lower-cased text then lemma."""
+        """Senses of a token: verbs by lemma (see :meth:`lemma`), nouns by lower-cased text
+        then lemma."""
         if pos == "VERB":
             return self.verbs.get(lemma, ())
         return self.nouns.get(text, ()) or self.nouns.get(lemma, ())
+
+    def lemma(self, tok: Token) -> str:
+        """The token's lower-cased lemma; a verb form whose spaCy lemma is unknown to the
+        lexicon but that inflects exactly one known verb gets that verb ("staged" -> "stage",
+        where the lemmatizer says "stag")."""
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX") and lemma not in self.verb_lemmas:
+            return self.verb_index.get(tok.lower_, lemma)
+        return lemma
 
     def words(self, *path: str) -> frozenset[str]:
         """A word list from the cue tables, e.g. ``words("modality", "future", "aux")``."""
@@ -95,7 +116,12 @@ def _sense(raw: dict[str, Any], lemma: str, pos: str, spec: dict[str, Any]) -> S
         of=spec.get("of", "participant" if spec.get("sym") else "recipient"),
         rprep=frozenset(rprep), if_context=dict(spec.get("if_context", {})),
         prior=float(prior), light=bool(spec.get("light", True)),
-        topic_object=bool(spec.get("topic_object", False)))
+        topic_object=bool(spec.get("topic_object", False)),
+        needs_recipient=bool(spec.get("needs_recipient", False)),
+        lone_type=spec.get("lone_type"), no_clause=bool(spec.get("no_clause", False)),
+        reverse=bool(spec.get("reverse", False)),
+        obj_rprep=frozenset(spec.get("obj_rprep", ())),
+        obj_actor=bool(spec.get("obj_actor", False)))
 
 
 def _table(raw: dict[str, Any], section: str, pos: str) -> dict[str, tuple[Sense, ...]]:
@@ -112,6 +138,7 @@ def _check(senses: dict[str, tuple[Sense, ...]], onto: ontology.Ontology) -> Non
             bad = [t for t in s.types if t not in onto.types]
             bad += [c for c in s.context if c not in onto.contexts]
             bad += [t for t in s.if_context.values() if t not in onto.types]
+            bad += [s.lone_type] if s.lone_type and s.lone_type not in onto.types else []
             if s.mode and not any(s.mode in onto.types[t].modes for t in s.types
                                   if t in onto.types):
                 bad.append(f"mode {s.mode} of {'/'.join(s.types)}")
@@ -124,9 +151,11 @@ def load_lexicon(res: Resources | None = None) -> Lexicon:
     """Reads and checks the trigger lexicon and the cue tables."""
     raw = _read("triggers.toml")
     cues = _read("cues.toml")
-    lex = Lexicon(verbs=_table(raw, "verb", "VERB"), nouns=_table(raw, "noun", "NOUN"),
-                  cues=cues,
-                  irregular={k: tuple(v) for k, v in cues.get("irregular", {}).items()})
+    verbs = _table(raw, "verb", "VERB")
+    irregular = {k: tuple(v) for k, v in cues.get("irregular", {}).items()}
+    lex = Lexicon(verbs=verbs, nouns=_table(raw, "noun", "NOUN"), cues=cues,
+                  irregular=irregular, verb_index=_verb_index(verbs, cues, irregular),
+                  verb_lemmas=frozenset(_verb_lemmas(verbs, cues)))
     onto = ontology.load()
     _check(lex.verbs, onto)
     _check(lex.nouns, onto)
@@ -139,6 +168,35 @@ def lexicon(res: Resources) -> Lexicon:
 
 
 # ------------------------------------------------------------------ inflections
+
+# cue tables whose entries are verb lemmas (the reverse index of verb forms covers them)
+VERB_LISTS = (("light_verbs", "lemmas"), ("hosts", "lemmas"), ("reporting", "verbs"),
+              ("verb_classes", "participate"), ("verb_classes", "group"),
+              ("verb_classes", "travel"))
+
+
+def _verb_lemmas(verbs: dict[str, Any], cues: dict[str, Any]) -> set[str]:
+    out = set(verbs) | set(cues.get("governing", {}))
+    for section, key in VERB_LISTS:
+        out.update(cues.get(section, {}).get(key, ()))
+    for spec in cues.get("modality", {}).values():
+        if isinstance(spec, dict):
+            out.update(spec.get("governors", ()))
+    return out
+
+
+def _verb_index(verbs: dict[str, Any], cues: dict[str, Any],
+                irregular: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Surface form -> verb lemma for every verb the stage knows; a form two lemmas share
+    is left out (it decides nothing)."""
+    index: dict[str, str] = {}
+    shared: set[str] = set()
+    for lemma in sorted(_verb_lemmas(verbs, cues)):
+        for form in verb_forms(lemma, irregular.get(lemma, ())):
+            if index.setdefault(form, lemma) != lemma:
+                shared.add(form)
+    return {f: lemma for f, lemma in index.items() if f not in shared}
+
 
 _VOWELS = frozenset("aeiou")
 

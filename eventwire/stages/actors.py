@@ -147,6 +147,7 @@ class TitleWords:
     particles: frozenset[str]
     not_names: frozenset[str]
     org_words: frozenset[str]
+    destinations: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def is_title_word(self, word: str) -> bool:
         return (word in self.modifiers or (word,) in self.heads or word in self.portfolios
@@ -296,7 +297,9 @@ def _titles(b: _Builder, data: dict[str, Any]) -> TitleWords:
         _words(data, "org_heads"), _words(data, "back_references"), _words(data, "speakers"),
         _words(data, "descriptors"), _words(data, "speech_verbs"), _words(data, "place_verbs"),
         _words(data, "name_particles"),
-        frozenset(data.get("not_names", {}).get("words", [])), _words(data, "org_words"))
+        frozenset(data.get("not_names", {}).get("words", [])), _words(data, "org_words"),
+        {prep: frozenset(w.lower() for w in words)
+         for prep, words in data.get("destinations", {}).items()})
 
 
 def _add_persons(b: _Builder, data: dict[str, Any]) -> None:
@@ -1058,16 +1061,25 @@ class Actors:
                      key=actor_key("country", p.country, name), span=span)
 
     def _capital_as_government(self, s: Sent, p: Phrase) -> bool:
-        """ "Moscow said ..." yes; "Doha hosts a meeting", "in Moscow" no."""
+        """ "Moscow said ...", "a visit to Moscow" (the host) yes; "Doha hosts a meeting",
+        "in Moscow" no."""
         if not s.parsed:
             return False
         tok = s.doc[p.end - 1]
         if tok.ent_type_ == "PERSON":
             return False
-        if tok.dep_ == "poss":
+        if tok.dep_ == "poss" or self._destination(tok):
             return True
         return tok.dep_ in SUBJECT_DEPS and \
             tok.head.lemma_.lower() not in self.d.titles.place_verbs
+
+    def _destination(self, tok: Token) -> bool:
+        """The capital a visit goes to ("visit to Beijing", "arrived in Moscow")."""
+        prep = tok.head
+        if tok.dep_ != "pobj" or prep.dep_ not in ("prep", "dative"):
+            return False
+        words = self.d.titles.destinations.get(prep.lower_, frozenset())
+        return prep.head.lemma_.lower() in words
 
     def _country_sector(self, code: str, sector: str, span: Span) -> Actor:
         if not code:

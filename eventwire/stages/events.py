@@ -31,7 +31,7 @@ from eventwire.resources import Resources
 from eventwire.stages import Work, token_span
 from eventwire.stages import events_args as args
 from eventwire.stages import events_cues as cues
-from eventwire.stages.events_lexicon import Lexicon, Sense, forms_of, lexicon
+from eventwire.stages.events_lexicon import Lexicon, Sense, forms_of, lexicon, verbal
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -214,12 +214,12 @@ class Events:
         return type_, mode, modality
 
     def _roles(self, tok: Token, sense: Sense, idx: args.Mentions) -> args.Roles:
-        if tok.pos_ == "VERB":
+        if verbal(tok):
             return args.verb_roles(tok, sense, idx, self.words)
         return args.noun_roles(tok, sense, idx, self.words)
 
     def _sense(self, tok: Token) -> Sense | None:
-        if tok.pos_ == "VERB":
+        if verbal(tok):
             senses = self.lex.senses("VERB", tok.lower_, self.lex.lemma(tok))
         elif tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":  # not "aid workers"
             senses = self.lex.senses("NOUN", tok.lower_, tok.lemma_.lower())

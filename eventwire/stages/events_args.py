@@ -317,6 +317,9 @@ def _subject(tok: Token, idx: Mentions, words: Words, depth: int = 0) -> list[in
         return agentive(subj, idx, words)
     if tok.dep_ in ("acl", "relcl") and tok.tag_ != "VBN":
         return agentive([tok.head], idx, words)
+    if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and depth < 3:
+        # "..., Merkel said after meeting Clark": the subject of the verb the phrase modifies
+        return _subject(tok.head.head, idx, words, depth + 1)
     if depth >= 3 or tok.dep_ not in ("xcomp", "conj", "advcl", "acomp"):
         return []
     head = tok.head
@@ -394,7 +397,7 @@ def _governor_roles(tok: Token, sense: Sense, idx: Mentions, roles: Roles,
                     words: Words) -> None:
     """"X held talks with Y", "Doha hosts a meeting of A, B, C", "X engaged Y in talks",
     "X arrived in Jordan for talks with Y"."""
-    verb = _light_governor(tok, words)
+    verb = _light_governor(tok, words, sense.sym)
     if verb is None or not sense.light:
         return
     subj = _subject(verb, idx, words)
@@ -413,7 +416,9 @@ def _governor_roles(tok: Token, sense: Sense, idx: Mentions, roles: Roles,
             roles.add("recipient", gather(objs, idx))
 
 
-def _light_governor(tok: Token, words: Words) -> Token | None:
+def _light_governor(tok: Token, words: Words, sym: bool = False) -> Token | None:
+    """The verb whose subject takes part in a nominal trigger: "X held talks", "X engaged
+    in talks", "X arrived for / after talks", "X said during talks with Y" (reciprocal)."""
     head = tok.head
     if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") \
             and words.lemma(head) in words.light:
@@ -421,12 +426,15 @@ def _light_governor(tok: Token, words: Words) -> Token | None:
     if tok.dep_ != "pobj":
         return None
     verb = head.head
-    if head.lower_ in ("in", "into") and words.lemma(verb) in words.participate:
+    prep = head.lower_
+    if prep in ("in", "into") and words.lemma(verb) in words.participate:
         return verb
-    if head.lower_ == "for" and verb.pos_ in ("VERB", "AUX") \
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    if prep in ("for", "after", "following", "from", "before") \
             and words.lemma(verb) in words.travel:
         return verb
-    return None
+    return verb if sym and prep in ("during", "at") else None
 
 
 def role_complement(tok: Token, words: Words) -> bool:

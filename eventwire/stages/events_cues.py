@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from eventwire.model import Actor
-from eventwire.stages.events_lexicon import Lexicon, Sense
+from eventwire.stages.events_lexicon import Lexicon, Sense, verbal
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -58,7 +58,7 @@ def _has_need(tok: Token, needs: frozenset[str]) -> bool:
 
 
 def _object_lemmas(tok: Token) -> set[str]:
-    if tok.pos_ == "VERB":
+    if verbal(tok):
         objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
         if not objs and tok.dep_ == "conj" and any(c.dep_ == "auxpass" for c in tok.children):
             # "... imprisoned for ... were released by Putin": the borrowed subject
@@ -135,7 +135,8 @@ def _chain(tok: Token, reporting: frozenset[str], lex: Lexicon) -> list[Token]:
     for _ in range(8):
         if cur.dep_ == "ROOT" or cur.head.i == cur.i:
             break
-        if cur.pos_ in ("NOUN", "PROPN") and cur.dep_ not in CORE_NOUN_DEPS:
+        if cur.pos_ in ("NOUN", "PROPN") and cur.dep_ not in CORE_NOUN_DEPS \
+                and not verbal(cur):
             break
         if cur.dep_ == "relcl" or _finite_adverbial(cur, lex):
             break

@@ -87,6 +87,13 @@ class Lexicon:
         return frozenset(node) if isinstance(node, list) else frozenset()
 
 
+def verbal(tok: Token) -> bool:
+    """A verb, or a word the tagger took for a noun although it has the infinitive "to"
+    ("Hamas members tried to storm/NOUN a camp")."""
+    return tok.pos_ == "VERB" or (tok.pos_ == "NOUN" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in tok.children))
+
+
 def _read(name: str) -> dict[str, Any]:
     path = pkg_resources.files("eventwire").joinpath(f"{DATA_DIR}/{name}")
     try:

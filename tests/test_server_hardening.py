@@ -235,5 +235,6 @@ def test_reads_keep_answering_while_writes_happen(server: str) -> None:
         t.join()
     assert not errors, errors
     with httpx.Client(base_url=server, timeout=60) as c:
-        found = c.get("/api/events", params={"text": "round", "total": "true"}).json()
+        found = c.get("/api/events", params={"text": "round", "raw": "true",
+                                              "total": "true"}).json()
     assert found["total"] == 15

@@ -81,8 +81,10 @@ class Filters:
                                                "or part of a name")] = None,
         type: Annotated[str | None, Query(max_length=200, description="PLOVER type(s), "
                                           "comma-separated")] = None,
-        mode: Text = None,
-        modality: Text = None,
+        mode: Annotated[str | None, Query(max_length=200, description="PLOVER mode, e.g. "
+                                          "visit")] = None,
+        modality: Annotated[str | None, Query(max_length=200, description="asserted, "
+                                              "negated, future, hypothetical...")] = None,
         since: Day = None,
         until: Day = None,
         place: Annotated[str | None, Query(max_length=200, description="Place name or "

@@ -15,6 +15,20 @@ function schemaText(schema) {
   return [schema.type, ...limits].filter(Boolean).join(", ");
 }
 
+function bodyTable(spec, schema) {
+  const ref = JSON.stringify(schema).match(/"#\/components\/schemas\/([^"]+)"/);
+  const model = ref && spec.components.schemas[ref[1]];
+  if (!model) return null;
+  const required = new Set(model.required || []);
+  return h("div", {},
+    h("p", {}, `Body (JSON): one ${ref[1]} or a list of them.`),
+    h("table", { class: "plain-table" },
+      h("thead", {}, h("tr", {}, ["Field", "Type", "About"].map((c) => h("th", {}, c)))),
+      h("tbody", {}, Object.entries(model.properties).map(([name, p]) => h("tr", {},
+        h("td", {}, h("code", {}, name), required.has(name) ? " *" : ""),
+        h("td", {}, schemaText(p)), h("td", {}, p.description || ""))))));
+}
+
 async function main() {
   const root = document.getElementById("docs");
   const spec = await (await fetch("/openapi.json")).json();
@@ -34,6 +48,8 @@ async function main() {
             h("td", {}, h("code", {}, p.name), p.required ? " *" : ""), h("td", {}, p.in),
             h("td", {}, schemaText(p.schema)), h("td", {}, p.description || (p.schema && p.schema.description) || ""))))));
       }
+      const body = op.requestBody && op.requestBody.content["application/json"];
+      if (body) section.append(bodyTable(spec, body.schema));
       section.append(h("p", { class: "muted small" }, `Answers: ${Object.keys(op.responses).join(", ")}`));
       root.append(section);
     }

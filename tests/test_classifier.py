@@ -163,6 +163,15 @@ def test_word_vectors_features_and_round_trip(tmp_path) -> None:
     assert back.index == vec.index and np.allclose(back.matrix, vec.matrix)
 
 
+def test_quantized_vectors_stay_close() -> None:
+    rng = np.random.default_rng(0)
+    matrix = rng.normal(size=(50, 8)).astype(np.float32)
+    matrix[3] = 0.0
+    back = clf_mod.dequantize(*clf_mod.quantize(matrix))
+    assert np.abs(back - matrix).max() <= np.abs(matrix).max() / 127
+    assert not back[3].any()
+
+
 def test_model_refuses_other_word_vectors(toy: clf_mod.EventTypeClassifier, tmp_path) -> None:
     clf_mod.save(toy, tmp_path)
     other = clf_mod.WordVectors(["x"], np.ones((1, toy.extras.vectors.dim), np.float32))

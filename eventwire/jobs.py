@@ -12,6 +12,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from eventwire import config as config_mod
 from eventwire.model import Article, Failure
@@ -24,12 +25,16 @@ from eventwire.pipeline import (
 )
 from eventwire.store import Store, WriteCounts
 
+if TYPE_CHECKING:
+    from eventwire.stages.dedupe import ArticleCopy, NearDuplicates
+
 
 @dataclass
 class IngestSummary:
     read: int = 0
     new: int = 0
     duplicate: int = 0
+    near_duplicate: int = 0
     failed: int = 0
     events: int = 0
     skipped_resume: int = 0
@@ -50,6 +55,7 @@ class _Batch:
     failures: list[Failure]
     duplicates: int
     done: dict[str, int]
+    copies: list[ArticleCopy] = field(default_factory=list)
 
 
 def file_key(path: str) -> str:
@@ -65,7 +71,7 @@ def file_key(path: str) -> str:
 
 
 def _chunks(items: Iterator[tuple[str, int, Article | Failure]], store: Store, size: int,
-            summary: IngestSummary) -> Iterator[_Batch]:
+            summary: IngestSummary, near: NearDuplicates | None = None) -> Iterator[_Batch]:
     keys: dict[str, str] = {}
     while True:
         batch = _Batch([], [], 0, {})
@@ -81,10 +87,47 @@ def _chunks(items: Iterator[tuple[str, int, Article | Failure]], store: Store, s
                 break
         if not batch.done:
             return
-        stored = {a.id for a in batch.articles if store.has_article(a.id)}
-        batch.duplicates = sum(a.id in stored for a in batch.articles)
-        batch.articles = [a for a in batch.articles if a.id not in stored]
+        _drop_known(store, batch, near)
         yield batch
+
+
+# --- near-duplicate detection hook (eventwire.stages.dedupe, eventwire.store.clusters) ---
+
+
+def _drop_known(store: Store, batch: _Batch, near: NearDuplicates | None) -> None:
+    """Drops articles already stored (or recorded as copies) and, with ``near``, moves
+    near-duplicates of kept articles to ``batch.copies`` so they are never coded."""
+    from eventwire.store import clusters
+
+    with store.engine.connect() as conn:
+        stored = clusters.known_ids(conn, [a.id for a in batch.articles])
+    batch.duplicates = sum(a.id in stored for a in batch.articles)
+    batch.articles = [a for a in batch.articles if a.id not in stored]
+    if near is not None:
+        batch.articles, batch.copies = near.split(batch.articles)
+
+
+def near_duplicates(store: Store) -> NearDuplicates:
+    """The near-duplicate index of everything ``store`` holds (rebuilt for each ingest)."""
+    from eventwire.stages.dedupe import NearDuplicates
+    from eventwire.store import clusters
+
+    with store.engine.connect() as conn:
+        return clusters.load_index(conn, NearDuplicates(store.fingerprints))
+
+
+def _copies_to_store(batch: _Batch, failed: set[str]) -> tuple[list[ArticleCopy], list[Failure]]:
+    """Copies whose kept article was stored, and failures for those whose kept article
+    failed in the pipeline (the copy is then neither stored nor recorded)."""
+    keep = [c for c in batch.copies if c.article_id not in failed]
+    lost = [Failure(path=c.origin or c.copy_id, code="E202", stage="dedupe", record=c.copy_id,
+                    reason=f"near-duplicate of article {c.article_id}, which failed; not stored",
+                    hint="fix what made the original fail, then ingest both files again")
+            for c in batch.copies if c.article_id in failed]
+    return keep, lost
+
+
+# ------------------------------------------------------------------------------------------
 
 
 def ingest(paths: Iterable[str], store: Store, cfg: config_mod.Config,
@@ -100,9 +143,11 @@ def ingest(paths: Iterable[str], store: Store, cfg: config_mod.Config,
     opts = ReadOptions(limits=cfg["limits"], skip=skip, **(read_options or {}))
     size = int(cfg["store"]["batch_articles"])
     pending: deque[_Batch] = deque()
+    near = near_duplicates(store)
+    failed_ids: set[str] = set()
 
     def feed() -> Iterator[list[Article]]:
-        for batch in _chunks(read(paths, opts), store, size, summary):
+        for batch in _chunks(read(paths, opts), store, size, summary, near):
             pending.append(batch)
             yield batch.articles
 
@@ -110,7 +155,7 @@ def ingest(paths: Iterable[str], store: Store, cfg: config_mod.Config,
     try:
         for result in run_batches(feed(), cfg):
             batch = pending.popleft()
-            _commit(store, batch, result, summary)
+            _commit(store, batch, result, summary, failed_ids)
             if on_batch:
                 on_batch(summary)
         status = "completed"
@@ -121,12 +166,17 @@ def ingest(paths: Iterable[str], store: Store, cfg: config_mod.Config,
     return summary
 
 
-def _commit(store: Store, batch: _Batch, result: BatchResult, summary: IngestSummary) -> None:
-    failures = batch.failures + result.failures
+def _commit(store: Store, batch: _Batch, result: BatchResult, summary: IngestSummary,
+            failed_ids: set[str] | None = None) -> None:
+    failed = failed_ids if failed_ids is not None else set()
+    failed.update(f.record for f in result.failures if f.record)
+    copies, lost = _copies_to_store(batch, failed)
+    failures = batch.failures + result.failures + lost
     counts: WriteCounts = store.write(result.articles, failures, summary.run_id, batch.done,
-                                      PIPELINE_VERSION)
+                                      PIPELINE_VERSION, copies=copies)
     summary.new += counts.new
-    summary.duplicate += counts.duplicate + batch.duplicates
+    summary.near_duplicate += counts.copies
+    summary.duplicate += counts.duplicate + batch.duplicates + len(copies) - counts.copies
     summary.events += counts.events
     summary.failed += len(failures)
     summary.failures.extend(failures)

@@ -11,15 +11,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, select, update
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from eventwire.errors import StoreError
 from eventwire.model import Article, Failure
-from eventwire.store import rows, schema
+from eventwire.store import clusters, rows, schema
 from eventwire.store.migrations import LATEST, current_version, migrate
+
+if TYPE_CHECKING:
+    from eventwire.stages.dedupe import ArticleCopy, Fingerprints
 
 DEFAULT_URL = "sqlite:///eventwire.db"
 
@@ -33,11 +36,13 @@ class WriteCounts:
     new: int = 0
     duplicate: int = 0
     events: int = 0
+    copies: int = 0
 
     def add(self, other: WriteCounts) -> None:
         self.new += other.new
         self.duplicate += other.duplicate
         self.events += other.events
+        self.copies += other.copies
 
 
 def normalise_url(url: str) -> str:
@@ -78,6 +83,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._fingerprints: Fingerprints | None = None
 
     @classmethod
     def open(cls, url: str = DEFAULT_URL) -> Store:
@@ -103,9 +109,14 @@ class Store:
 
     def write(self, articles: Sequence[Article], failures: Sequence[Failure] = (),
               run_id: int | None = None, done: dict[str, int] | None = None,
-              version: str = "") -> WriteCounts:
+              version: str = "", copies: Sequence[ArticleCopy] = ()) -> WriteCounts:
         """Stores articles not stored yet, with everything coded in them, plus failures and
         per-file progress, in one transaction.
+
+        Deduplication happens in the same transaction (:mod:`eventwire.store.clusters`):
+        the new articles' signatures are kept, their events join the clusters of the same
+        real-world events, and ``copies`` (near-duplicates of kept articles, not stored
+        themselves) are recorded in ``article_copies``.
 
         The transaction starts with a write (insert-or-ignore of the articles, returning
         the ids that were new), so concurrent writers on SQLite queue on the write lock
@@ -121,10 +132,23 @@ class Store:
             fresh = [a for a in unique if a.id in inserted]
             counts.new, counts.duplicate = len(fresh), len(articles) - len(fresh)
             counts.events = self._insert_coded(conn, fresh, version)
+            # deduplication: signatures, event clusters, near-duplicate copies
+            if fresh:
+                clusters.on_write(conn, fresh, self.fingerprints)
+            counts.copies = clusters.add_copies(conn, copies)
             self._insert_failures(conn, failures, run_id)
             for path, n in (done or {}).items():
                 self._set_progress(conn, path, n, run_id)
         return counts
+
+    @property
+    def fingerprints(self) -> Fingerprints:
+        """MinHash maker for article signatures (built on first use: it imports datasketch)."""
+        if self._fingerprints is None:
+            from eventwire.stages.dedupe import Fingerprints
+
+            self._fingerprints = Fingerprints()
+        return self._fingerprints
 
     def _insert_coded(self, conn: Connection, articles: list[Article], version: str) -> int:
         """Actors, events, participants, evidence and quotes of newly stored articles."""
@@ -200,6 +224,7 @@ class Store:
     def delete_article(self, article_id: str) -> bool:
         """Removes an article and everything coded from it; True when it existed."""
         with self.engine.begin() as conn:
+            clusters.detach(conn, article_id)  # re-points clusters that lose these reports
             event_ids = select(schema.events.c.id).where(
                 schema.events.c.article_id == article_id)
             for table in (schema.participants, schema.evidence):

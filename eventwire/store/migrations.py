@@ -20,8 +20,18 @@ def _v1_initial(conn: Connection) -> None:
     schema.metadata.create_all(conn)
 
 
+def _v2_dedupe(conn: Connection) -> None:
+    """Article signatures (near-duplicates) and event keys (clusters); fills both for the
+    articles and events already stored and clusters those events."""
+    from eventwire.store import clusters
+
+    clusters.create_tables(conn)
+    clusters.backfill(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial tables", _v1_initial),
+    (2, "deduplication: article signatures and event keys", _v2_dedupe),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -73,11 +73,12 @@ class Events:
         self.min_confidence = float(res.cfg["events"]["min_confidence"])
         self.classifier = _classifier(res)
         self.words = args.Words.of(self.lex)
+        self.name_labels = self.lex.words("names", "labels")
 
     def __call__(self, work: Work) -> None:
         article = work.article
         found: list[Candidate] = []
-        if cues.sport_article(article.text, self.lex):
+        if cues.sport_article(article.text, self.lex, article.title):
             return
         for index in sorted(work.docs):
             sentence = article.sentences[index]
@@ -157,11 +158,14 @@ class Events:
         if head is not None:
             # "X refused to meet Y", "X will not meet Y", "X asked for the withdrawal of Y's
             # troops": the act is X's; the parties of the embedded event are its recipients
-            roles = args.governed_roles(head, roles, idx, self.words)
+            roles = args.governed_roles(head, roles, idx, self.words, refuser is None)
         mutual = sense.sym and head is None
         actors, recipients = _resolve(roles, idx, mutual)
-        if not actors or (sense.needs_recipient and not recipients):
+        if not actors or not any(_grounded(a) for a in actors + recipients) \
+                or (sense.needs_recipient and not recipients):
             return None
+        if sense.sym and head is None and roles.one_sided():
+            return None  # "We've begun negotiations with Turkey and Croatia": who is "we"?
         if gov is not None and len(actors) + len(recipients) < gov.min_parties:
             return None
         return actors, recipients
@@ -219,6 +223,8 @@ class Events:
         return args.noun_roles(tok, sense, idx, self.words)
 
     def _sense(self, tok: Token) -> Sense | None:
+        if tok.ent_type_ in self.name_labels:  # "the Visiting Forces Agreement"
+            return None
         if verbal(tok):
             senses = self.lex.senses("VERB", tok.lower_, self.lex.lemma(tok))
         elif tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":  # not "aid workers"
@@ -342,6 +348,13 @@ def _resolve(roles: args.Roles, idx: args.Mentions, sym: bool) -> tuple[list[Act
     return actors, [r for r in recipients if _key(r) not in keys]
 
 
+def _grounded(a: Actor) -> bool:
+    """An actor users can place: a country, organisation or group, or a person with a
+    country, sector or office. An event needs one such party (not only bare names the NER
+    took for persons: "H5N1 has killed ...", "typhoon Pepeng is threatening ...")."""
+    return a.kind != "person" or bool(a.code or a.sector or a.office)
+
+
 def _specific(found: list[Actor]) -> list[Actor]:
     out: list[Actor] = []
     for a in found:
@@ -360,14 +373,27 @@ def _key(a: Actor) -> str:
 
 
 def _dedupe(found: list[Candidate]) -> list[Candidate]:
-    """One event per (sentence, type, actors, recipients): the most confident one."""
+    """One event per (sentence, type, actors, recipients): the most confident one; an event
+    whose recipients are a subset of another's with the same type, mode and actors in the
+    same sentence is that event again ("ambushed an army patrol, killing two soldiers and
+    wounding five" -> no third event without a recipient)."""
     best: dict[tuple[Any, ...], Candidate] = {}
     for c in found:
-        k = (c.sentence.index, c.type, tuple(sorted(_key(a) for a in c.actors)),
-             tuple(sorted(_key(a) for a in c.recipients)))
+        k = (*_who(c), tuple(sorted(_key(a) for a in c.recipients)))
         if k not in best or c.confidence > best[k].confidence:
             best[k] = c
-    return sorted(best.values(), key=lambda c: (c.sentence.index, c.trigger.i))
+    kept = [c for c in best.values() if not any(
+        o is not c and _who(o) == _who(c) and _recipients(c) < _recipients(o)
+        for o in best.values())]
+    return sorted(kept, key=lambda c: (c.sentence.index, c.trigger.i))
+
+
+def _who(c: Candidate) -> tuple[Any, ...]:
+    return c.sentence.index, c.type, c.mode, tuple(sorted(_key(a) for a in c.actors))
+
+
+def _recipients(c: Candidate) -> frozenset[str]:
+    return frozenset(_key(a) for a in c.recipients)
 
 
 def _marked(cand: Candidate) -> str:

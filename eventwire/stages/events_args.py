@@ -35,6 +35,9 @@ NON_HUMAN = frozenset({"it", "its"})
 PERSONAL = FIRST_PERSON | {"he", "she", "it", "they", "him", "her", "them", "his", "its",
                            "their"}
 SUBJECTS = ("nsubj", "csubj")
+# an adverbial clause with one of these marks has a subject of its own, even unexpressed
+OWN_SUBJECT_MARKS = frozenset({"whether", "if", "as", "because", "while", "when", "although",
+                               "though", "since", "unless", "until", "once", "whereas"})
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,14 @@ class Roles:
     actors: list[int] = field(default_factory=list)
     recipients: list[int] = field(default_factory=list)
     modifier_only: bool = False  # every party came from a modifier ("a NATO summit")
+    missing_party: bool = False  # a subject that names nobody we know ("we", "the sides")
+    counterparts: list[int] = field(default_factory=list)  # from "with ...": the other side
+
+    def one_sided(self) -> bool:
+        """Every party is a "with" counterpart of a subject we could not name ("We've
+        begun negotiations with Turkey and Croatia": not Turkey-Croatia talks)."""
+        parties = set(self.actors) | set(self.recipients)
+        return self.missing_party and parties <= set(self.counterparts)
 
     def add(self, role: str, found: Iterable[int]) -> None:
         target = self.actors if role == "actor" else self.recipients
@@ -256,7 +267,13 @@ def _preps(tok: Token) -> list[tuple[str, list[Token]]]:
 
 
 def passive(tok: Token) -> bool:
-    return any(c.dep_ == "auxpass" for c in tok.children)
+    """A passive verb, also the elliptical second one of "one was killed and nine
+    wounded"."""
+    if any(c.dep_ == "auxpass" for c in tok.children):
+        return True
+    return (tok.tag_ == "VBN" and tok.dep_ == "conj" and tok.head.pos_ == "VERB"
+            and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+            and any(c.dep_ == "auxpass" for c in tok.head.children))
 
 
 # ------------------------------------------------------------------ verbs
@@ -276,10 +293,11 @@ def verb_roles(tok: Token, sense: Sense, idx: Mentions, words: Words) -> Roles:
     # a passive verb that borrows its subject ("... imprisoned and were released by Putin")
     # borrows the patient, not the agent
     roles.add("recipient" if passive(tok) else "actor", subject)
+    roles.missing_party = not subject and bool(_children(tok, *SUBJECTS))
     for agent in _children(tok, "agent"):
         roles.add("actor", agentive(pobjs(agent), idx, words))
     objects = _children(tok, "dobj", "dative", "nsubjpass")
-    if not sense.topic_object:
+    if not sense.topic_object and not sense.obj_thing:
         roles.add("recipient", gather(objects, idx))
     for obj in objects:  # "lifted the sanctions on Iran"
         for prep, objs in _preps(obj):
@@ -298,7 +316,10 @@ def verb_roles(tok: Token, sense: Sense, idx: Mentions, words: Words) -> Roles:
 def _prep_recipients(tok: Token, sense: Sense, idx: Mentions, roles: Roles) -> None:
     for prep, objs in _preps(tok):
         if prep in sense.rprep or (sense.sym and prep in ("with", "between", "among")):
-            roles.add("recipient", gather(objs, idx))
+            found = gather(objs, idx)
+            roles.add("recipient", found)
+            if prep == "with":
+                roles.counterparts.extend(found)
 
 
 def subject_of(verb: Token, idx: Mentions, words: Words) -> list[int]:
@@ -318,10 +339,17 @@ def _subject(tok: Token, idx: Mentions, words: Words, depth: int = 0) -> list[in
     if tok.dep_ in ("acl", "relcl") and tok.tag_ != "VBN":
         return agentive([tok.head], idx, words)
     if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and depth < 3:
-        # "..., Merkel said after meeting Clark": the subject of the verb the phrase modifies
-        return _subject(tok.head.head, idx, words, depth + 1)
+        # "..., Merkel said after meeting Clark": the subject of the verb the phrase modifies;
+        # "thanked Chirac for not supporting ...", "accused X of attacking": its object
+        verb = tok.head.head
+        if tok.head.lower_ in ("for", "of") and _children(verb, "dobj"):
+            return agentive(_children(verb, "dobj"), idx, words)
+        return _subject(verb, idx, words, depth + 1)
     if depth >= 3 or tok.dep_ not in ("xcomp", "conj", "advcl", "acomp"):
         return []
+    if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in OWN_SUBJECT_MARKS
+                                   for c in tok.children):
+        return []  # "... speaking as the Council debates whether to impose": not the speaker
     head = tok.head
     if tok.dep_ == "xcomp" and _children(head, "dobj"):
         return agentive(_children(head, "dobj"), idx, words)
@@ -364,16 +392,24 @@ def noun_roles(tok: Token, sense: Sense, idx: Mentions, words: Words) -> Roles:
     return roles
 
 
-def governed_roles(gov: Token, embedded: Roles, idx: Mentions, words: Words) -> Roles:
-    """Roles of an event coded from its governing verb: that verb's subject acts; the
-    parties of the embedded event it refuses, demands or threatens are recipients."""
+def governed_roles(gov: Token, embedded: Roles, idx: Mentions, words: Words,
+                   addressee: bool = True) -> Roles:
+    """Roles of an event coded from its governing verb: that verb's subject acts. Whom
+    it addresses ("urged Israel to ...", "called on Russia to ...") is the recipient; with
+    nobody addressed, the parties of the embedded event it refuses, demands or threatens
+    are ("called for talks between X and Y")."""
     roles = Roles()
     roles.add("actor", _subject(gov, idx, words))
     if not roles.actors:  # "Congress is asking Obama to help Iran": not Obama's request
         return roles
-    roles.add("recipient", [m for m in embedded.actors + embedded.recipients
-                            if m not in roles.actors])
-    roles.add("recipient", gather(_children(gov, "dobj"), idx))
+    addressed = _children(gov, "dobj", "dative") if addressee else []
+    addressed += [o for prep, objs in _preps(gov) if addressee and prep in ("on", "upon")
+                  for o in objs]
+    if addressed:
+        roles.add("recipient", [m for m in gather(addressed, idx) if m not in roles.actors])
+    else:
+        roles.add("recipient", [m for m in embedded.actors + embedded.recipients
+                                if m not in roles.actors])
     return roles
 
 
@@ -385,6 +421,7 @@ def _noun_prep(prep: str, objs: list[Token], sense: Sense, idx: Mentions, roles:
         roles.add("recipient" if sense.of == "recipient" else "actor", found)
     elif prep == "with":
         roles.add("actor" if sense.sym else "recipient", found)
+        roles.counterparts.extend(found)
     elif prep in sense.rprep:
         roles.add("recipient", found)
     elif sense.sym and prep not in TOPIC_PREPS:
@@ -403,6 +440,8 @@ def _governor_roles(tok: Token, sense: Sense, idx: Mentions, roles: Roles,
     subj = _subject(verb, idx, words)
     if passive(verb):  # "talks were held by X": the agent acts
         subj = []
+    elif not subj and _children(verb, *SUBJECTS):
+        roles.missing_party = True
     if words.lemma(verb) not in words.hosts or len(roles.actors) < 2:
         roles.add("actor", subj)
     for agent in _children(verb, "agent"):
@@ -410,10 +449,13 @@ def _governor_roles(tok: Token, sense: Sense, idx: Mentions, roles: Roles,
     if sense.sym and words.lemma(verb) in words.participate:  # "engaged Y in a firefight"
         roles.add("actor", gather(_children(verb, "dobj"), idx))
     for prep, objs in _preps(verb):
+        found = gather(objs, idx)
+        if prep == "with":
+            roles.counterparts.extend(found)
         if prep in ("with", "between", "among") and sense.sym:
-            roles.add("actor", gather(objs, idx))
+            roles.add("actor", found)
         elif prep in sense.rprep or prep == "with":
-            roles.add("recipient", gather(objs, idx))
+            roles.add("recipient", found)
 
 
 def _light_governor(tok: Token, words: Words, sym: bool = False) -> Token | None:

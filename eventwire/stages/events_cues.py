@@ -150,6 +150,12 @@ def _chain(tok: Token, reporting: frozenset[str], lex: Lexicon) -> list[Token]:
     return chain
 
 
+def _nonpast(t: Token) -> bool:
+    """A present-tense verb or one with a present-tense auxiliary."""
+    return t.tag_ in ("VBZ", "VBP") or any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBZ", "VBP") for c in t.children)
+
+
 def reporter(tok: Token, lex: Lexicon) -> Token | None:
     """The reporting verb whose clause holds the trigger ("Hamas said it will attack")."""
     reporting = lex.words("reporting", "verbs")
@@ -182,9 +188,15 @@ def _has_modality(name: str, tok: Token, chain: list[Token], lex: Lexicon,
     spec: dict[str, Any] = dict(lex.cues["modality"][name])
     shifted = set(lex.cues["modality"]["future"].get("reported_aux", ())) if reported else set()
     spec["aux"] = (set(spec.get("aux", ())) - shifted) | (shifted if name == "future" else set())
-    if any(c.dep_ == "amod" and c.lemma_.lower() in spec.get("adjectives", ())
+    if reported:  # "Palestinian sources said they had arrested ...": reported, not history
+        spec.pop("past_perfect", None)
+    adjectives = set(spec.get("adjectives", ()))
+    if any(c.dep_ == "amod" and (c.lemma_.lower() in adjectives or c.lower_ in adjectives)
            for c in tok.children):
         return True
+    nouns = set(spec.get("nouns", ()))
+    if nouns and any(t.pos_ == "NOUN" and t.lemma_.lower() in nouns for t in chain[1:]):
+        return True  # "the accusation that he was killed by ...": a claim's content
     near = {g.lower_ for t in chain for c in t.children for g in (c, *c.children)}
     if near & set(spec.get("words", ())):
         return True
@@ -203,13 +215,19 @@ def _cue_at(t: Token, above: bool, spec: dict[str, Any], lex: Lexicon) -> bool:
     for dep, key in (("det", "determiners"), ("aux", "aux"), ("mark", "marks")):
         if any(d == dep and w in spec.get(key, ()) for d, w in deps):
             return True
+    if any(d == "mark" and w in spec.get("nonpast_marks", ()) for d, w in deps) \
+            and _nonpast(t):
+        return True  # "before a warrant is issued"
     lemma = lex.lemma(t)
     if above and t.lower_ in spec.get("governor_forms", ()):
         return True
     if above and lemma in set(spec.get("governors", ())) | set(spec.get("adjectives", ())):
-        # "call" negates only as "call off"
+        # "call" negates only as "call off"; another phrasal verb is another verb ("set up")
         particles = set(spec.get("particles", ()))
-        if lemma != "call" or not particles or any(d == "prt" and w in particles for d, w in deps):
+        if lemma == "call":
+            if particles and any(d == "prt" and w in particles for d, w in deps):
+                return True
+        elif not any(d == "prt" for d, _ in deps):
             return True
     if spec.get("past_perfect") and t.tag_ == "VBN" and ("aux", "had") in deps:
         return True
@@ -240,8 +258,15 @@ def past_year(tok: Token, ref_year: int | None) -> bool:
         return False
     top = _clause_verb(tok)
     anchors = {tok.i, top.i}
-    return any(_dates(t, anchors) for t in top.subtree
-               if _YEAR.match(t.text) and int(t.text) < ref_year)
+    if any(_dates(t, anchors) for t in top.subtree
+           if _YEAR.match(t.text) and int(t.text) < ref_year):
+        return True
+    clause = top
+    while clause.dep_ == "conj":
+        clause = clause.head
+    # "divided since 1974 when Turkey ... occupied the north": a clause about a past year
+    return clause.dep_ in ("relcl", "advcl") and bool(_YEAR.match(clause.head.text)) \
+        and int(clause.head.text) < ref_year
 
 
 def _clause_verb(tok: Token) -> Token:
@@ -304,11 +329,16 @@ def sport(doc: Doc, lex: Lexicon) -> bool:
     return len(words & set(spec["words"])) >= int(spec.get("min_hits", 2))
 
 
-def sport_article(text: str, lex: Lexicon) -> bool:
-    """A sport story: ``article_min_hits`` different sport words anywhere in the text."""
+def sport_article(text: str, lex: Lexicon, title: str | None = None) -> bool:
+    """A sport story: ``article_min_hits`` different sport words anywhere in the text, or
+    a ``lead`` sport word ("soccer", "badminton") in the title or the first paragraph."""
     spec: dict[str, Any] = lex.cues["domains"]["sport"]
+    lead = set(_WORD.findall(f"{title or ''} {text.lstrip().split(chr(10), 1)[0]}".lower()))
+    if lead & set(spec.get("lead", ())):
+        return True
     words = set(_WORD.findall(text.lower()))
-    return len(words & set(spec["words"])) >= int(spec.get("article_min_hits", 4))
+    found = words & (set(spec["words"]) | set(spec.get("article_words", ())))
+    return len(found) >= int(spec.get("article_min_hits", 4))
 
 
 def business(doc: Doc, lex: Lexicon) -> bool:

@@ -574,7 +574,10 @@ def mark_event_locations(work: Work, places: list[Place], dateline: Place | None
     for event in work.article.events:
         if event.place is not None:
             continue
-        chosen = _event_place(text, event, by_sentence.get(event.evidence.sentence, []))
+        siblings = [e for e in work.article.events
+                    if e.evidence.sentence == event.evidence.sentence]
+        chosen = _event_place(text, event, by_sentence.get(event.evidence.sentence, []),
+                              siblings)
         if chosen is None and dateline is not None:
             chosen = dateline
         if chosen is not None:
@@ -591,14 +594,26 @@ def _sentence_of(work: Work, place: Place) -> int | None:
     return None
 
 
-def _event_place(text: str, event: Event, places: list[Place]) -> Place | None:
+def _event_place(text: str, event: Event, places: list[Place],
+                 siblings: Sequence[Event] = ()) -> Place | None:
+    """The located place of the event's sentence nearest its trigger, unless another
+    event's trigger in that sentence is nearer to it (the place belongs to that one)."""
     located = [p for p in places if p.span is not None and is_location_phrase(text, p.span)]
     if not located:
         return None
     trigger = event.evidence.trigger
     if trigger is None:
         return located[0]
-    return min(located, key=lambda p: abs(p.span.start - trigger.start) if p.span else 0)
+    others = [e.evidence.trigger for e in siblings
+              if e.evidence.trigger is not None and e.evidence.trigger != trigger]
+
+    def distance(place: Place, at: Span) -> int:
+        assert place.span is not None
+        return abs(place.span.start - at.start)
+
+    mine = [p for p in located
+            if all(distance(p, trigger) <= distance(p, o) for o in others)]
+    return min(mine, key=lambda p: distance(p, trigger)) if mine else None
 
 
 def is_location_phrase(text: str, span: Span) -> bool:

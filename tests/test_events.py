@@ -235,6 +235,40 @@ def test_ids_are_deterministic(code):
     assert first and first == [e.id for e in code(*PUTIN_XI).events]
 
 
+def _works(resources, items):
+    from eventwire.stages import parse, segment
+
+    seg, par = segment.build(resources), parse.build(resources)
+    works = []
+    for text, mentions in items:
+        work = Work(article(text, mentions))
+        seg(work)
+        for s in work.article.sentences:
+            s.candidate = True
+        par(work)
+        works.append(work)
+    return works
+
+
+def test_batch_codes_like_single_articles_with_one_classifier_call(resources):
+    stage = events_stage.build(resources)
+    items = [PUTIN_XI, CASES[5][:2], CASES[9][:2]]
+    single = _works(resources, items)
+    for work in single:
+        stage(work)
+    calls = []
+    if stage.classifier is not None:
+        predict = stage.classifier.predict
+        stage.classifier = type("Counting", (), {
+            "predict": lambda self, marked: calls.append(len(marked)) or predict(marked)})()
+    batched = _works(resources, items)
+    stage.batch(batched)
+    assert [[e.id for e in w.article.events] for w in batched] == \
+        [[e.id for e in w.article.events] for w in single]
+    assert all(w.article.events for w in batched)
+    assert len(calls) <= 1
+
+
 def test_rules_only_mode(code):
     from eventwire import config
     from eventwire.resources import Resources

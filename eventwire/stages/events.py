@@ -76,20 +76,41 @@ class Events:
         self.name_labels = self.lex.words("names", "labels")
 
     def __call__(self, work: Work) -> None:
+        self.batch([work])
+
+    def batch(self, works: Sequence[Work]) -> None:
+        """Codes a batch of articles with one classifier call for all their pairs. Nothing
+        is written until every article of the batch is coded, so a failure leaves the batch
+        as it was (the pipeline then retries article by article)."""
+        found = [self.candidates(w) for w in works]
+        self._classify([c for cands in found for c in cands])
+        coded = [self._events(w, cands) for w, cands in zip(works, found, strict=True)]
+        for work, events in zip(works, coded, strict=True):
+            basis = work.article.meta.setdefault("events", {})
+            for event, why in events:
+                work.article.events.append(event)
+                basis[event.id] = why
+
+    def candidates(self, work: Work) -> list[Candidate]:
+        """Every candidate event of an article, before classifier and filtering."""
         article = work.article
-        found: list[Candidate] = []
         if cues.sport_article(article.text, self.lex, article.title):
-            return
+            return []
+        found: list[Candidate] = []
         for index in sorted(work.docs):
-            sentence = article.sentences[index]
-            found.extend(self.sentence_candidates(work, sentence, work.docs[index]))
-        self._classify(found)
+            found.extend(self.sentence_candidates(work, article.sentences[index],
+                                                  work.docs[index]))
+        return found
+
+    def _events(self, work: Work, found: list[Candidate]) -> list[tuple[Event, dict[str, Any]]]:
         kept = _dedupe([c for c in found if c.confidence >= self.min_confidence])
-        basis = article.meta.setdefault("events", {})
+        taken = dict(work.article.meta.get("events", {}))
+        out = []
         for cand in kept:
-            event = self._event(work, cand, basis)
-            article.events.append(event)
-            basis[event.id] = cand.basis
+            event = self._event(work, cand, taken)
+            taken[event.id] = cand.basis
+            out.append((event, cand.basis))
+        return out
 
     # -------------------------------------------------------------- candidates
 

@@ -1074,8 +1074,11 @@ class Actors:
             tok.head.lemma_.lower() not in self.d.titles.place_verbs
 
     def _destination(self, tok: Token) -> bool:
-        """The capital a visit goes to ("visit to Beijing", "arrived in Moscow")."""
+        """The capital a visit goes to ("visit to Beijing", "arrived in Moscow", "visiting
+        Beijing")."""
         prep = tok.head
+        if tok.dep_ == "dobj":
+            return prep.lemma_.lower() in self.d.titles.destinations.get("object", frozenset())
         if tok.dep_ != "pobj" or prep.dep_ not in ("prep", "dative"):
             return False
         words = self.d.titles.destinations.get(prep.lower_, frozenset())

@@ -115,8 +115,6 @@ class Events:
     # -------------------------------------------------------------- candidates
 
     def sentence_candidates(self, work: Work, sentence: Sentence, doc: Doc) -> list[Candidate]:
-        if cues.sport(doc, self.lex):
-            return []
         mentions = [a for a in work.article.actors
                     if a.span and sentence.span.start <= a.span.start
                     and a.span.end <= sentence.span.end]
@@ -139,7 +137,8 @@ class Events:
     def _candidate(self, sentence: Sentence, tok: Token, idx: args.Mentions,
                    ref_year: int | None = None) -> Candidate | None:
         sense = self._sense(tok)
-        if sense is None or self._subsumes(tok) or args.role_complement(tok, self.words):
+        if sense is None or self._subsumes(tok) or args.role_complement(tok, self.words) \
+                or cues.sport(cues.clause_of(tok), self.lex):
             return None
         gov = cues.governor(tok, self.lex, sense.type)
         refuser = None if gov else self._refuser(tok, sense)

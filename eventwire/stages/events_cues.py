@@ -320,13 +320,30 @@ def contexts(words: set[str], actors: Iterable[Actor], lex: Lexicon) -> list[str
 
 # ------------------------------------------------------------------ domains
 
-def sport(doc: Doc, lex: Lexicon) -> bool:
-    """A sport sentence: a strong sport word, or ``min_hits`` different sport words."""
+SUBCLAUSES = frozenset({"relcl", "advcl", "ccomp", "parataxis", "acl"})
+
+
+def sport(tokens: Iterable[Token], lex: Lexicon) -> bool:
+    """Sport words: a strong one, or ``min_hits`` different ones."""
     spec: dict[str, Any] = lex.cues["domains"]["sport"]
-    words = lemmas(doc)
+    words = lemmas(tokens)
     if words & set(spec.get("strong", ())):
         return True
     return len(words & set(spec["words"])) >= int(spec.get("min_hits", 2))
+
+
+def clause_of(tok: Token) -> list[Token]:
+    """The trigger's own clause: its verb and everything below it but other clauses ("US
+    activists staged a protest in Beijing" without "... the stadium where the Olympics
+    will open")."""
+    top = _clause_verb(tok)
+    out, stack = [], [top]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in SUBCLAUSES or c.i == tok.i
+                     or tok in c.subtree)
+    return out
 
 
 def sport_article(text: str, lex: Lexicon, title: str | None = None) -> bool:

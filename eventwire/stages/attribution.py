@@ -60,6 +60,7 @@ class Lexicon:
     role_nouns: frozenset[str]
     phrasal: dict[str, tuple[tuple[str, ...], ...]]
     strict_groups: frozenset[str]
+    not_speakers: frozenset[str]
 
     def group_of(self, lemma: str) -> CueGroup | None:
         for group in self.groups:
@@ -88,6 +89,7 @@ def load_lexicon(res: Resources | None = None) -> Lexicon:
         role_nouns=frozenset(ana["role_nouns"]),
         phrasal=_phrasal_table(raw["phrasal"]["pairs"]),
         strict_groups=frozenset(n for n, g in raw["groups"].items() if g.get("strict")),
+        not_speakers=frozenset(w.lower() for w in raw["layout"]["not_speakers"]),
     )
 
 
@@ -172,6 +174,7 @@ class Candidate:
     from_quote: bool = False
     quote_ok: bool = True
     anaphoric: bool = False
+    sourceless: bool = False
 
     @property
     def speaker_head(self) -> str:
@@ -208,9 +211,10 @@ def _verb_candidate(work: Work, index: int, verb: Token, lex: Lexicon) -> Candid
     if content is None and (_is_interrupting(verb) or _as_clause(verb)):
         content = _head_clause_without(verb)
     as_clause = _as_clause(verb)
-    subject = _own_subject(verb) if as_clause else subject_of(verb)
+    passive = _passive_participle(verb)
+    subject = _own_subject(verb) if as_clause or passive else subject_of(verb)
     if subject is not None and subject.dep_ == "nsubjpass":
-        subject = _agent_of(subject.head)
+        passive, subject = True, _agent_of(subject.head)
     if group is not None and group.name in lex.strict_groups and not _strict_ok(verb, subject):
         return None
     speaker = _np_span(work, index, subject) if subject is not None else None
@@ -222,8 +226,19 @@ def _verb_candidate(work: Work, index: int, verb: Token, lex: Lexicon) -> Candid
         head=token_span(work, index, subject) if subject is not None else None,
         anaphoric=subject is None and as_clause and group is not None
         and group.name == "speech",
+        sourceless=subject is None and passive and not as_clause and group is not None
+        and group.name in SOURCELESS_GROUPS and content is not None,
         group=group.name if group else "phrasal",
         quote_ok=group is not None and "quote" in group.content)
+
+
+SOURCELESS_GROUPS = ("speech", "address")
+
+
+def _passive_participle(verb: Token) -> bool:
+    """"Asked whether ..., she said": the participle's asker is unnamed (not "she")."""
+    return verb.tag_ == "VBN" and verb.dep_ in ("advcl", "acl") and not any(
+        c.dep_ in ("aux", "auxpass") for c in verb.children)
 
 
 def _agent_of(verb: Token) -> Token | None:
@@ -495,13 +510,15 @@ def _tokens_span(work: Work, index: int, tokens: Iterable[Token]) -> Span | None
 DASH_SPEAKER = re.compile(
     r"[ \t]*[\u2015\u2014\u2013-]+[ \t]*([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,4})")
 MAX_LABEL_TOKENS = 6
+LABEL_CONNECTORS = frozenset({"and", "of", "the", "de", "van", "von", "al", "bin"})
 
 
-def layout_candidates(work: Work, quotations: list[Span]) -> Iterator[Candidate]:
+def layout_candidates(work: Work, quotations: list[Span], lex: Lexicon
+                      ) -> Iterator[Candidate]:
     """Cues that are punctuation: "Sanders: Clinton needs to ..." (headlines, transcripts)
     and a quotation signed with a dash ("“...” \u2015 Jane Doe")."""
     for index in sorted(work.docs):
-        cand = _colon_candidate(work, index, work.docs[index])
+        cand = _colon_candidate(work, index, work.docs[index], lex)
         if cand is not None:
             yield cand
     text = work.article.text
@@ -511,14 +528,15 @@ def layout_candidates(work: Work, quotations: list[Span]) -> Iterator[Candidate]
             yield _dash_candidate(work, quote, match)
 
 
-def _colon_candidate(work: Work, index: int, doc: Doc) -> Candidate | None:
-    colon = next((t for t in doc[: MAX_LABEL_TOKENS + 1] if t.text == ":"), None)
+def _colon_candidate(work: Work, index: int, doc: Doc, lex: Lexicon) -> Candidate | None:
+    """"Sanders: Clinton needs to ...", "FALLIN: Well, I think ...", "HEADLINE - Jane Doe:
+    “...”": a short name-like label opening a paragraph, then a colon."""
+    colon = next((t for t in doc[: 2 * MAX_LABEL_TOKENS] if t.text == ":"), None)
     if colon is None or colon.i == 0 or not _paragraph_start(work, index):
         return None
-    label = list(doc[: colon.i])
-    if not label[0].text[:1].isupper() or any(t.pos_ in ("VERB", "AUX") for t in label):
-        return None
-    if not any(t.pos_ in ("PROPN", "NOUN") for t in label) or len(doc) - colon.i < 4:
+    dashes = [t.i for t in doc[: colon.i] if t.text in ("-", "\u2014", "\u2013")]
+    label = list(doc[dashes[-1] + 1 if dashes else 0: colon.i])
+    if not _name_like(label, lex) or len(doc) - colon.i < 4:
         return None
     end = _paragraph_end(work, index)
     start = work.offset(index) + colon.idx + 1
@@ -527,7 +545,23 @@ def _colon_candidate(work: Work, index: int, doc: Doc) -> Candidate | None:
     return Candidate(sentence=index, cue=token_span(work, index, colon),
                      speaker=_tokens_span(work, index, label),
                      content=span_of(work.article.text, start, end),
-                     head=token_span(work, index, label[-1]), group="colon", from_quote=True)
+                     head=token_span(work, index, label[-1]), group="colon", from_quote=True,
+                     direct=work.article.text[start] in OPENERS)
+
+
+def _name_like(label: list[Token], lex: Lexicon) -> bool:
+    """A speaker label: 1-6 capitalised words (connectors allowed), no verb unless the
+    label is in capitals (transcripts), and not a layout word such as "Update"."""
+    words = [t for t in label if t.is_alpha]
+    if not words or len(label) > MAX_LABEL_TOKENS or not label[0].text[:1].isupper():
+        return False
+    if " ".join(t.lower_ for t in label) in lex.not_speakers:
+        return False
+    if not all(t.text[:1].isupper() or t.lower_ in LABEL_CONNECTORS for t in words):
+        return False
+    shouting = all(t.is_upper for t in words)
+    return shouting or (not any(t.pos_ in ("VERB", "AUX") for t in label)
+                        and any(t.pos_ in ("PROPN", "NOUN") for t in label))
 
 
 def _paragraph_start(work: Work, index: int) -> bool:
@@ -757,13 +791,14 @@ class AttributionStage:
         self._parse_around_event_quotes(work, quotations)
         cands = [c for index in sorted(work.docs)
                  for c in candidates_in(work, index, work.docs[index], self.lexicon)]
-        layout = list(layout_candidates(work, quotations))
+        layout = list(layout_candidates(work, quotations, self.lexicon))
         spoken = quotations + [c.content for c in layout if c.content is not None]
         cands = [c for c in cands if not _nested(c, spoken)]
         attach_quotations(cands, quotations, article.text)
         cands.extend(layout)
         kept = [c for c in cands if c.content is not None
-                and (c.speaker or c.from_quote or c.anaphoric)]
+                and (c.speaker or c.from_quote or c.anaphoric or c.sourceless)]
+        kept = _outermost(kept)
         kept.sort(key=lambda c: (c.cue.start, c.content.start if c.content else 0))
         resolver = SpeakerResolver(article, self.lexicon)
         quotes = [self._quote(article, c, resolver) for c in _dedupe(kept)]
@@ -789,11 +824,21 @@ class AttributionStage:
         if cand.content is None:
             return None
         speaker = resolver.resolve(cand)
-        if cand.speaker is None and speaker is None:
+        if cand.speaker is None and speaker is None and not cand.sourceless:
             return None
         content = span_of(article.text, cand.content.start, cand.content.end)
         return Quote(content=content, speaker=speaker, speaker_span=cand.speaker, cue=cand.cue,
                      direct=cand.direct)
+
+
+def _outermost(cands: list[Candidate]) -> list[Candidate]:
+    """Drops cues embedded in another claim's content ("X said that Y believes Z" is X's
+    claim): readers, and PolNeAR's annotators, credit the outer source. The head clause
+    that "according to" vouches for keeps its own cue ("Voters said ..., according to a
+    poll")."""
+    outer = [c.content for c in cands if c.content is not None and c.group != "preposition"]
+    return [c for c in cands
+            if not any(o is not c.content and _inside(c.cue, o) for o in outer)]
 
 
 def _sentences_near_event_quotes(work: Work, quotations: list[Span]) -> set[int]:

@@ -65,9 +65,10 @@ app()
 def kill_plan(rng: random.Random, total: int) -> list[tuple[str, float]]:
     """(how, value) per kill: ("time", seconds after start), ("stored", articles in the
     store, then a random delay), ("transaction", which evidence insert of the run)."""
+    assert total >= 16 * BATCH, f"a slice of {total} articles is too small to kill 5 times"
     room = total - 8 * BATCH  # leave work after the last kill point, so no run ends first
     targets = sorted(rng.sample(range(2 * BATCH, room, BATCH // 2), 3))
-    return [("time", rng.uniform(0.5, 4.0)), ("stored", targets[0]),
+    return [("time", rng.uniform(1.5, 6.0)), ("stored", targets[0]),
             ("transaction", rng.randint(1, 3)), ("stored", targets[1]), ("stored", targets[2])]
 
 

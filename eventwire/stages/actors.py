@@ -51,6 +51,7 @@ ORGISH = frozenset({"org", "institution"})
 POSSESSIVE = frozenset({"'s", "’s", "'"})
 CHAIN_PREPS = frozenset({"of", "for", "to", "at", "on"})
 INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any", "no", "each", "every"})
+PARTISAN = frozenset({"pro", "anti"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 ENTITY_LABEL = {"country": "GPE", "capital": "GPE", "demonym": "NORP", "org": "ORG",
                 "institution": "ORG"}
@@ -505,6 +506,8 @@ def match_hits(d: Dictionary, doc: Doc, words: list[str],
 
 def _longest_at(d: Dictionary, doc: Doc, words: list[str], i: int,
                 published: str | None) -> Hit | None:
+    if _partisan(words, i):
+        return None  # "pro-Syrian ministers", "anti-US protests": not Syria, not the US
     for size in range(min(d.max_len, len(words) - i), 0, -1):
         aliases = d.index.get(tuple(w.lower() for w in words[i:i + size]))
         if not aliases:
@@ -514,6 +517,11 @@ def _longest_at(d: Dictionary, doc: Doc, words: list[str], i: int,
         if entry is not None:
             return Hit(i, i + size, entry)
     return None
+
+
+def _partisan(words: list[str], i: int) -> bool:
+    """A name right after "pro-" or "anti-" names a side taken, not the actor."""
+    return i >= 2 and words[i - 1] == "-" and words[i - 2].lower() in PARTISAN
 
 
 def _choose(entries: list[Entry], published: str | None) -> Entry | None:

@@ -138,7 +138,7 @@ class Events:
                    ref_year: int | None = None) -> Candidate | None:
         sense = self._sense(tok)
         if sense is None or self._subsumes(tok) or args.role_complement(tok, self.words) \
-                or cues.sport(cues.clause_of(tok), self.lex):
+                or args.undone(tok, self.words) or cues.sport(cues.clause_of(tok), self.lex):
             return None
         gov = cues.governor(tok, self.lex, sense.type)
         refuser = None if gov else self._refuser(tok, sense)
@@ -245,6 +245,8 @@ class Events:
     def _sense(self, tok: Token) -> Sense | None:
         if tok.ent_type_ in self.name_labels:  # "the Visiting Forces Agreement"
             return None
+        if tok.pos_ == "VERB" and tok.dep_ == "amod":  # "India's investigating agency"
+            return None
         if verbal(tok):
             senses = self.lex.senses("VERB", tok.lower_, self.lex.lemma(tok))
         elif tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":  # not "aid workers"
@@ -269,6 +271,8 @@ class Events:
         return any(self._sense(c) is not None for c in comps)
 
     def _mode(self, type_: str, sense: Sense, words: set[str], parties: list[Actor]) -> str | None:
+        if sense.mode and sense.mode in self.lex.words("modes", "trigger_first", "modes"):
+            return sense.mode  # "gunmen kidnapped" is an abduction, not a shooting
         if type_ == "CONSULT":
             if cues.cue_mode(type_, words, self.lex) == "phone":
                 return "phone"

@@ -54,6 +54,7 @@ class Words:
     travel: frozenset[str]
     not_party: frozenset[str]
     roles: frozenset[str]
+    undoing: frozenset[str]
 
     @classmethod
     def of(cls, lex: Lexicon) -> Words:
@@ -61,7 +62,7 @@ class Words:
                    lex.words("agents", "nouns"), lex.words("attributive", "forms"),
                    lex.words("verb_classes", "participate"), lex.words("verb_classes", "group"),
                    lex.words("verb_classes", "travel"), lex.words("not_party", "heads"),
-                   lex.words("role_nouns", "nouns"))
+                   lex.words("role_nouns", "nouns"), lex.words("undoing", "nouns"))
 
     def lemma(self, tok: Token) -> str:
         return self.lex.lemma(tok)
@@ -403,7 +404,7 @@ def governed_roles(gov: Token, embedded: Roles, idx: Mentions, words: Words,
     if not roles.actors:  # "Congress is asking Obama to help Iran": not Obama's request
         return roles
     addressed = _children(gov, "dobj", "dative") if addressee else []
-    addressed += [o for prep, objs in _preps(gov) if addressee and prep in ("on", "upon")
+    addressed += [o for prep, objs in _preps(gov) if addressee and prep in ("on", "upon", "to")
                   for o in objs]
     if addressed:
         roles.add("recipient", [m for m in gather(addressed, idx) if m not in roles.actors])
@@ -434,7 +435,7 @@ def _governor_roles(tok: Token, sense: Sense, idx: Mentions, roles: Roles,
                     words: Words) -> None:
     """"X held talks with Y", "Doha hosts a meeting of A, B, C", "X engaged Y in talks",
     "X arrived in Jordan for talks with Y"."""
-    verb = _light_governor(tok, words, sense.sym)
+    verb = _light_governor(tok, words, sense.sym and sense.type == "CONSULT")
     if verb is None or not sense.light:
         return
     subj = _subject(verb, idx, words)
@@ -458,9 +459,9 @@ def _governor_roles(tok: Token, sense: Sense, idx: Mentions, roles: Roles,
             roles.add("recipient", found)
 
 
-def _light_governor(tok: Token, words: Words, sym: bool = False) -> Token | None:
+def _light_governor(tok: Token, words: Words, meeting: bool = False) -> Token | None:
     """The verb whose subject takes part in a nominal trigger: "X held talks", "X engaged
-    in talks", "X arrived for / after talks", "X said during talks with Y" (reciprocal)."""
+    in talks", "X arrived for / after talks", "X said during talks with Y" (meetings)."""
     head = tok.head
     if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") \
             and words.lemma(head) in words.light:
@@ -476,7 +477,15 @@ def _light_governor(tok: Token, words: Words, sym: bool = False) -> Token | None
     if prep in ("for", "after", "following", "from", "before") \
             and words.lemma(verb) in words.travel:
         return verb
-    return verb if sym and prep in ("during", "at") else None
+    return verb if meeting and prep in ("during", "at") else None
+
+
+def undone(tok: Token, words: Words) -> bool:
+    """A nominal trigger that another noun ends or undoes ("a gradual lifting of UN
+    sanctions", "an end to the embargo"): a mention, not a new event."""
+    prep = tok.head
+    return (tok.pos_ != "VERB" and tok.dep_ == "pobj" and prep.lower_ in ("of", "to")
+            and prep.head.pos_ == "NOUN" and prep.head.lemma_.lower() in words.undoing)
 
 
 def role_complement(tok: Token, words: Words) -> bool:

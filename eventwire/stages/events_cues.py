@@ -42,9 +42,10 @@ def _clause_complement(tok: Token) -> bool:
 
 
 def _complement_lemmas(tok: Token) -> set[str]:
-    """Lemmas of the object and of the verb complement ("refused to comment")."""
-    return {c.lemma_.lower() for c in tok.children
-            if c.dep_ in ("dobj", "xcomp", "nsubjpass", "prt")}
+    """Lemmas of the object and of the verb complement ("refused to comment"); for a noun,
+    of its modifiers ("press conference")."""
+    deps = ("dobj", "xcomp", "nsubjpass", "prt") if verbal(tok) else ("compound", "amod")
+    return {c.lemma_.lower() for c in tok.children if c.dep_ in deps}
 
 
 def _has_need(tok: Token, needs: frozenset[str]) -> bool:
@@ -102,12 +103,14 @@ def governor(tok: Token, lex: Lexicon, embedded: str) -> Governor | None:
     head = tok.head
     if tok.dep_ == "pobj" and head.dep_ == "prep":
         head = head.head
-    elif tok.dep_ not in ("xcomp", "dobj"):
+    elif tok.dep_ not in ("xcomp", "dobj", "ccomp"):
         return None
     if head.i == tok.i or head.pos_ not in ("VERB", "ADJ"):
         return None
     spec = table.get(lex.lemma(head))
     if spec is None or (spec.get("only") and embedded not in spec["only"]):
+        return None
+    if tok.dep_ == "ccomp" and not spec.get("clausal"):
         return None
     return Governor(head, spec["type"], dict(spec.get("modes", {})),
                     dict(spec.get("becomes", {})), int(spec.get("min_parties", 0)))
@@ -150,6 +153,12 @@ def _chain(tok: Token, reporting: frozenset[str], lex: Lexicon) -> list[Token]:
     return chain
 
 
+def _subject_of(below: Token, t: Token) -> bool:
+    """The chain came up to ``t`` through its subject: "the summit failed to offer hope"
+    negates the offer, not the summit."""
+    return below.head.i == t.i and below.dep_ in ("nsubj", "nsubjpass", "csubj")
+
+
 def _nonpast(t: Token) -> bool:
     """A present-tense verb or one with a present-tense auxiliary."""
     return t.tag_ in ("VBZ", "VBP") or any(
@@ -172,15 +181,28 @@ def _finite_adverbial(tok: Token, lex: Lexicon) -> bool:
 
 def modality(tok: Token, lex: Lexicon) -> str:
     """asserted, negated, hypothetical, future, historical or ongoing (first cue wins in
-    the order of cues.toml). "would" in a reported clause ("announced it would free") is
-    the future seen from the report, not a condition."""
+    the order of cues.toml, but a condition comes first: "if Damascus does not give ..."
+    is hypothetical). "would" in a reported clause ("announced it would free") is the
+    future seen from the report, not a condition."""
     reporting = lex.words("reporting", "verbs")
     chain = _chain(tok, reporting, lex)
     reported = len(chain) > 1 and lex.lemma(chain[-1]) in reporting
+    marks = lex.words("modality", "hypothetical", "marks")
+    if any(c.dep_ == "mark" and c.lower_ in marks for t in chain for c in t.children) \
+            or _proposed(tok, lex):
+        return "hypothetical"
     for name in lex.cues["modality"]["order"]:
         if _has_modality(name, tok, chain, lex, reported):
             return str(name)
     return "asserted"
+
+
+def _proposed(tok: Token, lex: Lexicon) -> bool:
+    """A nominal trigger that a speech noun asks or hopes for ("a call by rebels for talks",
+    "the proposal of a summit")."""
+    prep = tok.head
+    return (tok.dep_ == "pobj" and prep.lower_ in ("for", "of") and prep.head.pos_ == "NOUN"
+            and prep.head.lemma_.lower() in lex.words("modality", "hypothetical", "nouns"))
 
 
 def _has_modality(name: str, tok: Token, chain: list[Token], lex: Lexicon,
@@ -200,7 +222,8 @@ def _has_modality(name: str, tok: Token, chain: list[Token], lex: Lexicon,
     near = {g.lower_ for t in chain for c in t.children for g in (c, *c.children)}
     if near & set(spec.get("words", ())):
         return True
-    if any(_cue_at(t, i > 0, spec, lex) for i, t in enumerate(chain)):
+    if any(_cue_at(t, i > 0 and not _subject_of(chain[i - 1], t), spec, lex)
+           for i, t in enumerate(chain)):
         return True
     return name == "future" and tok.dep_ == "xcomp" and tok.head.lemma_ == "be"
 

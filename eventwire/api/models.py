@@ -340,6 +340,8 @@ class Meta(Model):
     ontology_version: str
     types: list[EventTypeInfo]
     counts: dict[str, int]
+    first_date: str | None = Field(None, description="Earliest event date in the store")
+    last_date: str | None = Field(None, description="Latest event date in the store")
     writes_enabled: bool
     reads_need_token: bool
     note: str

@@ -230,10 +230,13 @@ def get_meta(request: Request) -> dict[str, Any]:
     from eventwire.pipeline import PIPELINE_VERSION
 
     state = request.app.state
+    with state.store.engine.connect() as conn:
+        first, last = query_views.date_range(conn)
     return {
         "version": __version__, "pipeline_version": PIPELINE_VERSION,
         "ontology_version": state.ontology.version, "types": state.type_info,
-        "counts": state.store.counts(), "writes_enabled": bool(state.tokens.write),
+        "counts": state.store.counts(), "first_date": first, "last_date": last,
+        "writes_enabled": bool(state.tokens.write),
         "reads_need_token": bool(state.tokens.read),
         "note": "Events are machine-coded from news text; every event links to the "
                 "sentence it was coded from.",

@@ -172,6 +172,24 @@ export async function load(target, work) {
   }
 }
 
+/**
+ * On a large store, pages that aggregate everything (network, map) start with the last
+ * twelve months of events; returns {since, until, note} or null when not needed.
+ */
+export async function recentWindow(params, threshold = 100000) {
+  if (params.get("since") || params.get("until")) return null;
+  const m = await meta();
+  if (!m.last_date || m.counts.events <= threshold) return null;
+  const [y, mo] = m.last_date.split("-").map(Number);
+  const start = new Date(Date.UTC(y, mo - 12, 1)).toISOString().slice(0, 7);
+  const until = m.last_date.slice(0, 7);
+  return { since: start, until, note: `This store holds ${m.counts.events.toLocaleString("en-GB")} events, so this page starts with the 12 months from ${fmtDate(start, "month")} to ${fmtDate(until, "month")}. Change From and To to see other periods.` };
+}
+
+export function windowNote(window) {
+  return window ? h("p", { class: "window-note", role: "note" }, window.note) : null;
+}
+
 // --- filters -------------------------------------------------------------------------
 
 const FIELDS = {

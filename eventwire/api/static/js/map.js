@@ -3,11 +3,11 @@
 
 import { h, svg, clear, fmtDate, fmtNumber, fmtSigned } from "./dom.js";
 import { api } from "./api.js";
-import { filterForm, hideTooltip, intensityColour, load, pageHeader, pick, showTooltip } from "./common.js";
+import { fillPeriods, filterForm, hideTooltip, intensityColour, load, meta, pageHeader, pick, recentWindow, showTooltip, windowNote } from "./common.js";
 
 const FILTERS = ["type", "actor", "since", "until", "min_confidence"];
 const WORLD = "/static/vendor/world-atlas@2.0.2/countries-50m.json";
-const CLUSTER_PX = 36;
+const CLUSTER_PX = 44;
 let worldPromise = null;
 
 function world() {
@@ -21,22 +21,32 @@ function world() {
 }
 
 export async function render(view, _arg, params, ctx) {
+  const recent = await recentWindow(params);
+  if (recent) { params.set("since", recent.since); params.set("until", recent.until); }
   const filters = pick(params, FILTERS);
   view.append(pageHeader("Map", "Where the events happened, as far as the coder could place them. Nearby places are grouped; "
     + "the number is how many events, the colour their mean intensity. Click a group to list its places and events."));
   view.append(await filterForm(FILTERS, params, (values) => ctx.go("map", values)));
+  if (recent) view.append(windowNote(recent));
   const slider = h("div", { class: "time-slider card", id: "time-slider" });
   const stage = h("div", { class: "map-stage card", id: "map" });
   const side = h("aside", { class: "card map-side", id: "map-side" }, h("h2", {}, "Places"), h("p", { class: "muted" }, "Click a circle on the map."));
-  view.append(slider, h("div", { class: "map-layout" }, stage, side));
-  const stats = await api("stats", { ...filters, interval: "month" });
-  buildSlider(slider, stats, filters, ctx);
+  view.append(slider, h("div", { class: "map-layout" }, stage, h("div", {}, side, legend())));
+  buildSlider(slider, await meta(), filters, ctx);
   await load(stage, () => draw(stage, side, filters, ctx));
 }
 
-/** Two range handles over the months that have events; moving them re-filters the map. */
-function buildSlider(node, stats, filters, ctx) {
-  const months = [...new Set(stats.by_period.map((r) => r.period))].sort();
+function legend() {
+  const ramp = h("div", { class: "ramp" });
+  for (let v = -10; v <= 10; v += 2) ramp.append(h("span", { style: { background: intensityColour(v) } }));
+  return h("div", { class: "card" }, h("h2", {}, "Colour"),
+    h("p", { class: "small" }, "Mean PLOVER intensity of the events in a circle; its size and number say how many events."),
+    ramp, h("div", { class: "ramp-labels" }, h("span", {}, "−10 conflict"), h("span", {}, "+10 cooperation")));
+}
+
+/** Two range handles over the months of the store; moving them re-filters the map. */
+function buildSlider(node, m, filters, ctx) {
+  const months = m.first_date ? fillPeriods([m.first_date.slice(0, 7), m.last_date.slice(0, 7)], "month") : [];
   if (months.length < 2) { node.remove(); return; }
   const first = months.indexOf((filters.since || "").slice(0, 7));
   const last = months.indexOf((filters.until || "").slice(0, 7));
@@ -106,7 +116,7 @@ export function cluster(points, transform) {
 function drawClusters(layer, groups, side, filters, ctx) {
   clear(layer);
   const max = d3.max(groups, (g) => g.events) || 1;
-  const r = d3.scaleSqrt().domain([1, max]).range([9, 28]);
+  const r = d3.scaleSqrt().domain([1, max]).range([9, 24]);
   for (const g of groups.sort((a, b) => b.events - a.events)) {
     const node = svg("g", { class: "cluster", transform: `translate(${g.x},${g.y})`, tabindex: "0", role: "button", "aria-label": `${g.events} events` });
     node.append(svg("circle", { r: r(g.events), fill: intensityColour(g.mean) }));

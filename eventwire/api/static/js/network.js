@@ -4,7 +4,7 @@
 
 import { h, svg, clear, fmtNumber, fmtSigned } from "./dom.js";
 import { api } from "./api.js";
-import { filterForm, hideTooltip, intensityColour, load, pageHeader, pick, showTooltip } from "./common.js";
+import { filterForm, hideTooltip, intensityColour, load, pageHeader, pick, recentWindow, showTooltip, windowNote } from "./common.js";
 
 const FILTERS = ["type", "since", "until", "place", "min_confidence"];
 const KIND_FILL = { country: "#364fc7", person: "#e64980", igo: "#0c8599" };
@@ -13,6 +13,8 @@ let simulation = null;
 
 export async function render(view, _arg, params, ctx) {
   if (simulation) simulation.stop();
+  const recent = await recentWindow(params);
+  if (recent) { params.set("since", recent.since); params.set("until", recent.until); }
   const filters = pick(params, FILTERS);
   const minEvents = params.get("min_events") || "1";
   const maxEdges = params.get("max_edges") || "120";
@@ -25,6 +27,7 @@ export async function render(view, _arg, params, ctx) {
       h("input", { type: "number", min: "1", max: "1000", id: "f-max_edges", name: "max_edges", value: maxEdges })),
   ];
   view.append(await filterForm(FILTERS, params, (values) => ctx.go("network", values), extra));
+  if (recent) view.append(windowNote(recent));
   const stage = h("div", { class: "network-stage card", id: "network" });
   view.append(h("div", { class: "network-layout" }, stage, legend()));
   await load(stage, () => draw(stage, { ...filters, min_events: minEvents, max_edges: maxEdges }, ctx));
@@ -92,9 +95,10 @@ async function draw(stage, query, ctx) {
     return g;
   });
 
+  const crowd = Math.min(1, nodes.length / 60);  // dense graphs need more room
   simulation = d3.forceSimulation(nodes)
-    .force("link", d3.forceLink(links).distance((l) => 90 + 40 / Math.sqrt(l.events)).strength(0.4))
-    .force("charge", d3.forceManyBody().strength(-420))
+    .force("link", d3.forceLink(links).distance((l) => 90 + 90 * crowd + 40 / Math.sqrt(l.events)).strength(0.3))
+    .force("charge", d3.forceManyBody().strength(-420 - 600 * crowd))
     .force("collide", d3.forceCollide().radius((n) => radius(n.events) + 14))
     .force("center", d3.forceCenter(width / 2, height / 2))
     .force("x", d3.forceX(width / 2).strength(0.04))
@@ -107,6 +111,7 @@ async function draw(stage, query, ctx) {
     nodes.forEach((n, i) => nodeEls[i].setAttribute("transform", `translate(${n.x},${n.y})`));
   };
   tick();
+  fitView(root, nodes, radius, width, height);
   simulation.on("tick", tick);
 
   d3.select(root).call(d3.zoom().scaleExtent([0.3, 6]).on("zoom", (ev) => zoomLayer.setAttribute("transform", ev.transform)));
@@ -115,6 +120,20 @@ async function draw(stage, query, ctx) {
     .on("drag", (ev, n) => { n.fx = ev.x; n.fy = ev.y; })
     .on("end", (ev, n) => { if (!ev.active) simulation.alphaTarget(0); n.fx = null; n.fy = null; }));
   return h("div", {}, root, h("p", { class: "muted small" }, `${nodes.length} actors, ${links.length} links (the busiest links first).`));
+}
+
+/** Widens the view box to take in every node and its label after the layout. */
+function fitView(root, nodes, radius, width, height) {
+  const pad = 20;
+  const x0 = d3.min(nodes, (n) => n.x - radius(n.events)) - pad;
+  const x1 = d3.max(nodes, (n) => n.x + radius(n.events) + 8 + 7 * (n.name || "").length) + pad;
+  const y0 = d3.min(nodes, (n) => n.y - radius(n.events)) - pad;
+  const y1 = d3.max(nodes, (n) => n.y + radius(n.events)) + pad;
+  const w = Math.max(width, x1 - x0);
+  const h = Math.max(height, y1 - y0);
+  const cx = (x0 + x1) / 2;
+  const cy = (y0 + y1) / 2;
+  root.setAttribute("viewBox", `${cx - w / 2} ${cy - h / 2} ${w} ${h}`);
 }
 
 /** How to ask for an actor in a filter: a state's code, else its name. */

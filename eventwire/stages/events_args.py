@@ -55,6 +55,7 @@ class Words:
     not_party: frozenset[str]
     roles: frozenset[str]
     undoing: frozenset[str]
+    undoing_verbs: frozenset[str]
 
     @classmethod
     def of(cls, lex: Lexicon) -> Words:
@@ -62,7 +63,8 @@ class Words:
                    lex.words("agents", "nouns"), lex.words("attributive", "forms"),
                    lex.words("verb_classes", "participate"), lex.words("verb_classes", "group"),
                    lex.words("verb_classes", "travel"), lex.words("not_party", "heads"),
-                   lex.words("role_nouns", "nouns"), lex.words("undoing", "nouns"))
+                   lex.words("role_nouns", "nouns"), lex.words("undoing", "nouns"),
+                   lex.words("undoing", "verbs"))
 
     def lemma(self, tok: Token) -> str:
         return self.lex.lemma(tok)
@@ -305,6 +307,11 @@ def verb_roles(tok: Token, sense: Sense, idx: Mentions, words: Words) -> Roles:
             if prep in sense.obj_rprep:
                 roles.add("recipient", gather(objs, idx))
     _prep_recipients(tok, sense, idx, roles)
+    if sense.sym and not sense.topic_object and objects and not gather(objects, idx):
+        # "Labour and the Conservatives are telephoning millions of people": the other side
+        # is nobody we know, and the subjects are not each other's
+        roles.missing_party = True
+        roles.counterparts.extend(roles.actors)
     for x in _children(tok, "xcomp"):
         if x.pos_ == "VERB":
             roles.add("recipient", gather(_children(x, "dobj"), idx))
@@ -481,11 +488,16 @@ def _light_governor(tok: Token, words: Words, meeting: bool = False) -> Token | 
 
 
 def undone(tok: Token, words: Words) -> bool:
-    """A nominal trigger that another noun ends or undoes ("a gradual lifting of UN
-    sanctions", "an end to the embargo"): a mention, not a new event."""
-    prep = tok.head
-    return (tok.pos_ != "VERB" and tok.dep_ == "pobj" and prep.lower_ in ("of", "to")
-            and prep.head.pos_ == "NOUN" and prep.head.lemma_.lower() in words.undoing)
+    """A nominal trigger that another word ends or undoes ("a gradual lifting of UN
+    sanctions", "an end to the embargo", "plans to end the embargo"): a mention, not a new
+    event."""
+    head = tok.head
+    if tok.pos_ == "VERB":
+        return False
+    if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB":  # "to end the embargo"
+        return words.lemma(head) in words.undoing_verbs
+    return (tok.dep_ == "pobj" and head.lower_ in ("of", "to")
+            and head.head.pos_ == "NOUN" and head.head.lemma_.lower() in words.undoing)
 
 
 def role_complement(tok: Token, words: Words) -> bool:

@@ -67,10 +67,10 @@ def _object_lemmas(tok: Token) -> set[str]:
         for c in tok.children:
             if c.dep_ == "xcomp":
                 objs.extend(g for g in c.children if g.dep_ == "dobj")
-    else:
+    else:  # a noun's compound, its "of" object and what it is "on"/"against"
         objs = [c for c in tok.children if c.dep_ in ("compound",)]
         for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ == "of":
+            if c.dep_ == "prep" and c.lower_ in ("of", "on", "against"):
                 objs.extend(g for g in c.children if g.dep_ == "pobj")
     out: set[str] = set()
     for o in objs:
@@ -141,8 +141,8 @@ def _chain(tok: Token, reporting: frozenset[str], lex: Lexicon) -> list[Token]:
         if cur.pos_ in ("NOUN", "PROPN") and cur.dep_ not in CORE_NOUN_DEPS \
                 and not verbal(cur):
             break
-        if cur.dep_ == "relcl" or _finite_adverbial(cur, lex):
-            break
+        if cur.dep_ in ("relcl", "acl") or _finite_adverbial(cur, lex):
+            break  # "the merger, backed by the authorities, will allow": backing is asserted
         if cur.dep_ in ("conj", "appos"):
             cur = cur.head
             continue

@@ -7,6 +7,7 @@ and yields results in input order, so writes downstream are deterministic.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import multiprocessing as mp
 import re
@@ -147,9 +148,25 @@ def extract_text(text: str, published: str | None = None, source: str | None = N
     """Codes one text (the public ``eventwire.extract``). Lone surrogates, which no encoding
     can hold, become U+FFFD (one character each, so offsets are unchanged), as the readers do."""
     text, title = _no_surrogates(text), _no_surrogates(title) if title is not None else None
+    day, warning = _publication_day(published)
     article = Article(id=article_id(text, title), text=text, title=title,
-                      published=published, source=source)
+                      published=day, source=source)
+    if warning:
+        article.meta["warnings"] = [warning]
     return extract_articles([article], res)[0]
+
+
+def _publication_day(published: str | None) -> tuple[str | None, str | None]:
+    """YYYY-MM-DD from an ISO date or datetime; anything else becomes None with a warning
+    (relative dates then stay unresolved rather than anchored to a wrong day)."""
+    if published is None:
+        return None, None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(published.strip()[:10]).isoformat(), None
+    except ValueError:
+        return None, f"publication date {published[:40]!r} is not YYYY-MM-DD; ignored"
 
 
 def _no_surrogates(text: str) -> str:
@@ -157,12 +174,20 @@ def _no_surrogates(text: str) -> str:
 
 
 def extract_articles(articles: Sequence[Article], res: Resources | None = None) -> list[Article]:
-    """Codes articles in this process; raises the first stage failure instead of skipping."""
-    result = Pipeline(res).process(articles)
+    """Codes articles in this process; raises the first stage failure instead of skipping.
+    Without ``res`` the process's default pipeline is built once and reused."""
+    result = (Pipeline(res) if res is not None else default_pipeline()).process(articles)
     if result.failures:
         f = result.failures[0]
         raise EventwireError(f.code, f.reason, f.hint)
     return result.articles
+
+
+@functools.lru_cache(maxsize=1)
+def default_pipeline() -> Pipeline:
+    """The pipeline with the default configuration, built once per process (read-only
+    after construction), so repeated ``eventwire.extract`` calls load the model once."""
+    return Pipeline(Resources())
 
 
 # --- many articles, several processes -------------------------------------------------

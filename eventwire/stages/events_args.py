@@ -171,6 +171,8 @@ def _followed(tok: Token, idx: Mentions, words: Words | None,
     out: list[Token] = []
     lemma = tok.lemma_.lower()
     for child in tok.children:
+        if child.dep_ == "poss" and tok.dep_ == "appos":
+            continue  # "Kony, the president's adviser": the president is someone else
         if child.dep_ in FOLLOW:
             if words and lemma in words.not_party and child.dep_ in MODIFIERS \
                     and idx.at(tok) is None:

@@ -156,7 +156,7 @@ def _chain(tok: Token, reporting: frozenset[str], lex: Lexicon) -> list[Token]:
 def _subject_of(below: Token, t: Token) -> bool:
     """The chain came up to ``t`` through its subject: "the summit failed to offer hope"
     negates the offer, not the summit."""
-    return below.head.i == t.i and below.dep_ in ("nsubj", "nsubjpass", "csubj")
+    return below.head.i == t.i and below.dep_ in ("nsubj", "csubj")
 
 
 def _nonpast(t: Token) -> bool:
@@ -199,10 +199,17 @@ def modality(tok: Token, lex: Lexicon) -> str:
 
 def _proposed(tok: Token, lex: Lexicon) -> bool:
     """A nominal trigger that a speech noun asks or hopes for ("a call by rebels for talks",
-    "the proposal of a summit")."""
-    prep = tok.head
-    return (tok.dep_ == "pobj" and prep.lower_ in ("for", "of") and prep.head.pos_ == "NOUN"
-            and prep.head.lemma_.lower() in lex.words("modality", "hypothetical", "nouns"))
+    "the proposal of a summit"), up a chain of prepositional phrases."""
+    nouns = lex.words("modality", "hypothetical", "nouns")
+    cur = tok
+    for _ in range(3):
+        prep = cur.head
+        if cur.dep_ != "pobj" or prep.dep_ != "prep" or prep.head.pos_ != "NOUN":
+            return False
+        if prep.lower_ in ("for", "of") and prep.head.lemma_.lower() in nouns:
+            return True
+        cur = prep.head
+    return False
 
 
 def _has_modality(name: str, tok: Token, chain: list[Token], lex: Lexicon,

@@ -165,6 +165,8 @@ class Events:
             type_, mode, modality = "THREATEN", threat[type_] or None, "asserted"
             basis["announced"] = True
         type_, mode, modality = self._derived(type_, mode, modality, gov, refuser, basis)
+        if self.onto.types[type_].recipient_required and not recipients and len(actors) < 2:
+            return None  # "the Bank of England gave the market assistance": to whom?
         return Candidate(sentence, tok, sense, type_, actors, recipients, modality,
                          self._valid_mode(type_, mode), context, basis)
 

@@ -184,7 +184,7 @@ class Candidate:
 def candidates_in(work: Work, index: int, doc: Doc, lex: Lexicon) -> Iterator[Candidate]:
     """Cue candidates in one parsed sentence: verbs of the lexicon and prepositional cues."""
     for token in doc:
-        if token.pos_ in ("VERB", "AUX"):
+        if token.pos_ in ("VERB", "AUX") and not _markup(token):
             cand = _verb_candidate(work, index, token, lex)
             if cand is not None:
                 yield cand
@@ -193,6 +193,11 @@ def candidates_in(work: Work, index: int, doc: Doc, lex: Lexicon) -> Iterator[Ca
             cand = _prep_candidate(work, index, token, prep)
             if cand is not None:
                 yield cand
+
+
+def _markup(token: Token) -> bool:
+    """"<tweet>" and other tags left in scraped text are not verbs of saying."""
+    return any(t.text in ("<", "</", "/") for t in token.doc[max(0, token.i - 1): token.i])
 
 
 def _verb_candidate(work: Work, index: int, verb: Token, lex: Lexicon) -> Candidate | None:
@@ -217,6 +222,9 @@ def _verb_candidate(work: Work, index: int, verb: Token, lex: Lexicon) -> Candid
         passive, subject = True, _agent_of(subject.head)
     if group is not None and group.name in lex.strict_groups and not _strict_ok(verb, subject):
         return None
+    if subject is None and not passive and not as_clause and group is not None \
+            and group.name == "speech":
+        subject = _stranded_subject(verb)
     speaker = _np_span(work, index, subject) if subject is not None else None
     if subject is None and _opens_sentence(verb):
         speaker = _previous_sentence_subject(work, index)
@@ -239,6 +247,19 @@ def _passive_participle(verb: Token) -> bool:
     """"Asked whether ..., she said": the participle's asker is unnamed (not "she")."""
     return verb.tag_ == "VBN" and verb.dep_ in ("advcl", "acl") and not any(
         c.dep_ in ("aux", "auxpass") for c in verb.children)
+
+
+def _stranded_subject(verb: Token) -> Token | None:
+    """"..., her adviser, Jake Sullivan, said: ...": the parser hung the speaker elsewhere;
+    take the name or noun right before a finite verb of saying."""
+    if verb.tag_ not in FINITE_TAGS or verb.i == 0:
+        return None
+    left = verb.nbor(-1)
+    while left.i > 0 and left.text in (",", "\u2014", "--"):
+        left = left.nbor(-1)
+    if left.pos_ not in ("PROPN", "NOUN") or verb in left.ancestors and left.dep_ != "appos":
+        return None
+    return left if left.dep_ in ("appos", "pobj", "conj", "npadvmod", "dobj") else None
 
 
 def _agent_of(verb: Token) -> Token | None:
@@ -328,12 +349,24 @@ def _content_tokens(verb: Token, group: CueGroup) -> list[Token] | None:
 def _ccomp(verb: Token) -> list[Token] | None:
     """The clausal complement, without a second cue coordinated into it by a misparse
     ("He said X and said Y" read as "said [X and said Y]")."""
-    child = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    ccomps = [c for c in verb.children if c.dep_ == "ccomp"]
+    child = min(ccomps, key=lambda c: abs(c.i - verb.i)) if ccomps else _medium_clause(verb)
     if child is None:
         return None
     cut = {t.i for c in child.children if c.dep_ == "conj" and c.lemma_ == verb.lemma_
            and not any(s.dep_ in SUBJECT_DEPS for s in c.children) for t in c.subtree}
     return [t for t in child.subtree if t.i not in cut]
+
+
+def _medium_clause(verb: Token) -> Token | None:
+    """"says in a statement that ...": the that-clause the parser hung on the medium."""
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.i > verb.i):
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            for clause in obj.children:
+                if clause.dep_ in ("acl", "relcl", "ccomp") and any(
+                        m.dep_ == "mark" and m.lower_ == "that" for m in clause.children):
+                    return clause
+    return None
 
 
 def _xcomp(verb: Token) -> list[Token] | None:
@@ -604,7 +637,7 @@ def attach_quotations(cands: list[Candidate], quotations: list[Span], text: str)
         if quote is None:
             continue
         cand.content = _union(cand.content, quote) if cand.content else quote
-        cand.direct = _coverage(quote, cand.content) >= 0.6
+        cand.direct = cand.content.start == quote.start and _coverage(quote, cand.content) >= 0.6
         cand.from_quote = True
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"[a-z][a-z\-]*")
 CORE_NOUN_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "attr"})
+PURPOSE_PREPS = frozenset({"for", "into"})  # "left for talks", "entered into negotiations"
 
 
 def pick_sense(tok: Token, senses: Sequence[Sense]) -> Sense | None:
@@ -61,6 +62,8 @@ def _has_need(tok: Token, needs: frozenset[str]) -> bool:
 def _object_lemmas(tok: Token) -> set[str]:
     if verbal(tok):
         objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        if not objs and tok.dep_ == "acl" and tok.tag_ == "VBN":
+            objs = [tok.head]  # "the agreement signed by the US and the Philippines"
         if not objs and tok.dep_ == "conj" and any(c.dep_ == "auxpass" for c in tok.children):
             # "... imprisoned for ... were released by Putin": the borrowed subject
             objs = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -138,6 +141,10 @@ def _chain(tok: Token, reporting: frozenset[str], lex: Lexicon) -> list[Token]:
     for _ in range(8):
         if cur.dep_ == "ROOT" or cur.head.i == cur.i:
             break
+        if cur.pos_ in ("NOUN", "PROPN") and cur.dep_ == "pobj" and cur.i == tok.i \
+                and cur.head.lower_ in PURPOSE_PREPS:
+            cur = cur.head  # "are scheduled to visit Jordan for talks": the visit's modality
+            continue
         if cur.pos_ in ("NOUN", "PROPN") and cur.dep_ not in CORE_NOUN_DEPS \
                 and not verbal(cur):
             break

@@ -138,7 +138,8 @@ class Events:
                    ref_year: int | None = None) -> Candidate | None:
         sense = self._sense(tok)
         if sense is None or self._subsumes(tok) or args.role_complement(tok, self.words) \
-                or args.undone(tok, self.words) or cues.sport(cues.clause_of(tok), self.lex):
+                or args.undone(tok, self.words) or self._accident(tok) \
+                or cues.sport(cues.clause_of(tok), self.lex):
             return None
         gov = cues.governor(tok, self.lex, sense.type)
         refuser = None if gov else self._refuser(tok, sense)
@@ -203,6 +204,11 @@ class Events:
             return False
         said = {_key(idx.actors[m]) for m in args.subject_of(rep, idx, self.words)}
         return any(_key(a) in said for a in actors)
+
+    def _accident(self, tok: Token) -> bool:
+        """A killing that follows from an accident ("the aircraft crashed, killing 36")."""
+        return tok.dep_ in ("advcl", "conj") and \
+            self.lex.lemma(tok.head) in self.lex.words("accidents", "verbs")
 
     def _lone(self, sense: Sense, type_: str) -> str | None:
         """The type of an event with a single party: the sense's ``lone_type`` ("Russia

@@ -128,7 +128,9 @@ def index_mentions(doc: Doc, mentions: Sequence[Actor], base: int,
 def _fold_modifiers(doc: Doc, actors: list[Actor], token_of: dict[int, int]) -> None:
     """A country or international organisation mention that modifies a person or
     organisation token of its own (or no) code belongs to that actor ("UN mission chief
-    Martin": one party; not "US" in "US and British activists")."""
+    Martin": one party; not "US" in "US and British activists"); a bare group noun after
+    a named group is that group ("Tamil Tiger rebels": one party)."""
+    _fold_bare_heads(doc, actors, token_of)
     for tok in doc:
         m = token_of.get(tok.i)
         if m is None or actors[m].kind not in ("country", "igo") or tok.dep_ not in MODIFIERS:
@@ -139,6 +141,18 @@ def _fold_modifiers(doc: Doc, actors: list[Actor], token_of: dict[int, int]) -> 
             for i, owner in list(token_of.items()):
                 if owner == m:
                     token_of[i] = head
+
+
+def _fold_bare_heads(doc: Doc, actors: list[Actor], token_of: dict[int, int]) -> None:
+    for tok in doc:
+        m, head = token_of.get(tok.i), token_of.get(tok.head.i)
+        if m is None or head is None or m == head or tok.dep_ not in MODIFIERS:
+            continue
+        bare = actors[head]
+        if bare.kind == "group" and bare.code is None and actors[m].kind != "country":
+            for i, owner in list(token_of.items()):
+                if owner == head:
+                    token_of[i] = m
 
 
 def gather(tokens: Iterable[Token], idx: Mentions, preps: frozenset[str] = NP_PREPS) -> list[int]:
@@ -538,6 +552,7 @@ def _attributive(tok: Token, forms: frozenset[str]) -> bool:
     President Kibaki"), which the parser took for a verb with an object."""
     kids = list(tok.children)
     objs = [c for c in kids if c.dep_ == "dobj"]
-    return (tok.lower_ in forms and tok.dep_ not in ("ROOT", "conj", "advcl", "acl", "relcl")
+    return (tok.lower_ in forms
+            and tok.dep_ not in ("ROOT", "conj", "advcl", "acl", "relcl", "pcomp")
             and not any(c.dep_ in ("nsubj", "aux", "auxpass") for c in kids)
             and len(objs) == 1 and objs[0].left_edge.i == tok.i + 1)

@@ -148,6 +148,10 @@ def _chain(tok: Token, reporting: frozenset[str], lex: Lexicon) -> list[Token]:
         if cur.pos_ in ("NOUN", "PROPN") and cur.dep_ not in CORE_NOUN_DEPS \
                 and not verbal(cur):
             break
+        if cur.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                     for c in cur.children):
+            chain.append(cur.head)  # "efforts to secure a condemnation": the effort's
+            break
         if cur.dep_ in ("relcl", "acl") or _finite_adverbial(cur, lex):
             break  # "the merger, backed by the authorities, will allow": backing is asserted
         if cur.dep_ in ("conj", "appos"):

@@ -187,7 +187,7 @@ class Events:
         if not actors or not any(_grounded(a) for a in actors + recipients) \
                 or (sense.needs_recipient and not recipients):
             return None
-        if sense.sym and head is None and roles.one_sided():
+        if sense.sym and head is None and not sense.lone_type and roles.one_sided():
             return None  # "We've begun negotiations with Turkey and Croatia": who is "we"?
         if gov is not None and len(actors) + len(recipients) < gov.min_parties:
             return None
@@ -207,8 +207,14 @@ class Events:
 
     def _accident(self, tok: Token) -> bool:
         """A killing that follows from an accident ("the aircraft crashed, killing 36")."""
-        return tok.dep_ in ("advcl", "conj") and \
-            self.lex.lemma(tok.head) in self.lex.words("accidents", "verbs")
+        if tok.dep_ not in ("advcl", "conj"):
+            return False
+        head = tok.head
+        while head.dep_ == "conj":  # "crashed ... and hit a block, killing 108"
+            if self.lex.lemma(head) in self.lex.words("accidents", "verbs"):
+                return True
+            head = head.head
+        return self.lex.lemma(head) in self.lex.words("accidents", "verbs")
 
     def _lone(self, sense: Sense, type_: str) -> str | None:
         """The type of an event with a single party: the sense's ``lone_type`` ("Russia

@@ -56,6 +56,7 @@ class Words:
     roles: frozenset[str]
     undoing: frozenset[str]
     undoing_verbs: frozenset[str]
+    reporting: frozenset[str]
 
     @classmethod
     def of(cls, lex: Lexicon) -> Words:
@@ -64,7 +65,7 @@ class Words:
                    lex.words("verb_classes", "participate"), lex.words("verb_classes", "group"),
                    lex.words("verb_classes", "travel"), lex.words("not_party", "heads"),
                    lex.words("role_nouns", "nouns"), lex.words("undoing", "nouns"),
-                   lex.words("undoing", "verbs"))
+                   lex.words("undoing", "verbs"), lex.words("reporting", "verbs"))
 
     def lemma(self, tok: Token) -> str:
         return self.lex.lemma(tok)
@@ -94,10 +95,11 @@ class Roles:
     counterparts: list[int] = field(default_factory=list)  # from "with ...": the other side
 
     def one_sided(self) -> bool:
-        """Every party is a "with" counterpart of a subject we could not name ("We've
-        begun negotiations with Turkey and Croatia": not Turkey-Croatia talks)."""
+        """Every party is a "with" counterpart of someone we could not name ("We've begun
+        negotiations with Turkey and Croatia", "a meeting with Olmert and Peretz was
+        scheduled": not Turkey-Croatia or Olmert-Peretz talks)."""
         parties = set(self.actors) | set(self.recipients)
-        return self.missing_party and parties <= set(self.counterparts)
+        return bool(parties) and parties <= set(self.counterparts)
 
     def add(self, role: str, found: Iterable[int]) -> None:
         target = self.actors if role == "actor" else self.recipients
@@ -401,10 +403,17 @@ def agentive(heads: list[Token], idx: Mentions, words: Words) -> list[int]:
 
 def noun_roles(tok: Token, sense: Sense, idx: Mentions, words: Words) -> Roles:
     roles = Roles()
-    roles.add("actor", gather(_children(tok, *MODIFIERS), idx, frozenset()))
+    modifiers = _children(tok, *MODIFIERS)
+    if sense.poss == "recipient":  # "Voninahitsy's arrest": the one arrested
+        persons = [m for m in gather([c for c in modifiers if c.dep_ == "poss"], idx)
+                   if idx.actors[m].kind == "person"]
+        roles.add("recipient", persons)
+        modifiers = [c for c in modifiers if c.dep_ != "poss" or not persons]
+    roles.add("actor", gather(modifiers, idx, frozenset()))
     from_modifiers = len(roles.actors)
-    if sense.sym:
-        roles.add("actor", gather(_children(tok, "appos"), idx))
+    if sense.sym:  # "the talks, the first between A and B"; a country there is the venue
+        roles.add("actor", [m for m in gather(_children(tok, "appos"), idx)
+                            if idx.actors[m].kind != "country"])
     for child in _children(tok, "acl"):
         if words.lemma(child) in words.group:
             roles.add("actor", gather(_objects_of(child), idx))
@@ -500,7 +509,10 @@ def _light_governor(tok: Token, words: Words, meeting: bool = False) -> Token | 
     if prep in ("for", "after", "following", "from", "before") \
             and words.lemma(verb) in words.travel:
         return verb
-    return verb if meeting and prep in ("during", "at") else None
+    if meeting and prep in ("during", "at") and (
+            words.lemma(verb) in words.light or words.lemma(verb) in words.reporting):
+        return verb  # "Putin said during talks with Xi", "made at a meeting with"
+    return None
 
 
 def undone(tok: Token, words: Words) -> bool:

@@ -259,6 +259,13 @@ def _cue_at(t: Token, above: bool, spec: dict[str, Any], lex: Lexicon) -> bool:
     if any(d == "mark" and w in spec.get("nonpast_marks", ()) for d, w in deps) \
             and _nonpast(t):
         return True  # "before a warrant is issued"
+    if spec.get("nonpast_marks") and t.dep_ == "relcl" and _nonpast(t) \
+            and t.head.lemma_.lower() in ("time", "day", "moment"):
+        return True  # "by the time Hashimoto meets Clinton"
+    if spec.get("nonpast_marks") and any(  # "the meeting, to be held on Monday"
+            c.dep_ == "acl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+            and any(g.dep_ == "auxpass" for g in c.children) for c in kids) and not above:
+        return True
     lemma = lex.lemma(t)
     if above and t.lower_ in spec.get("governor_forms", ()):
         return True

@@ -48,6 +48,7 @@ class Sense:
     reverse: bool = False
     obj_rprep: frozenset[str] = frozenset()
     obj_thing: bool = False
+    poss: str = "actor"
 
     @property
     def type(self) -> str:
@@ -128,7 +129,7 @@ def _sense(raw: dict[str, Any], lemma: str, pos: str, spec: dict[str, Any]) -> S
         lone_type=spec.get("lone_type"), no_clause=bool(spec.get("no_clause", False)),
         reverse=bool(spec.get("reverse", False)),
         obj_rprep=frozenset(spec.get("obj_rprep", ())),
-        obj_thing=bool(spec.get("obj_thing", False)))
+        obj_thing=bool(spec.get("obj_thing", False)), poss=spec.get("poss", "actor"))
 
 
 def _table(raw: dict[str, Any], section: str, pos: str) -> dict[str, tuple[Sense, ...]]:

@@ -452,7 +452,7 @@ def _noun_prep(prep: str, objs: list[Token], sense: Sense, idx: Mentions, roles:
         roles.add("actor", found)
     elif prep == "of":
         roles.add("recipient" if sense.of == "recipient" else "actor", found)
-    elif prep == "with":
+    elif prep == "with" and (sense.sym or prep in sense.rprep):
         roles.add("actor" if sense.sym else "recipient", found)
         roles.counterparts.extend(found)
     elif prep in sense.rprep:

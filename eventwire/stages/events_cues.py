@@ -148,6 +148,9 @@ def _chain(tok: Token, reporting: frozenset[str], lex: Lexicon) -> list[Token]:
         if cur.pos_ in ("NOUN", "PROPN") and cur.dep_ not in CORE_NOUN_DEPS \
                 and not verbal(cur):
             break
+        if cur.i == tok.i and cur.dep_ in ("dobj", "nsubjpass") and not verbal(cur) \
+                and lex.lemma(cur.head) not in _carriers(lex):
+            break  # "will raise the incursions with the UN": the incursions are not future
         if cur.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to"
                                      for c in cur.children):
             chain.append(cur.head)  # "efforts to secure a condemnation": the effort's
@@ -181,6 +184,16 @@ def reporter(tok: Token, lex: Lexicon) -> Token | None:
     reporting = lex.words("reporting", "verbs")
     chain = _chain(tok, reporting, lex)
     return chain[-1] if len(chain) > 1 and lex.lemma(chain[-1]) in reporting else None
+
+
+def _carriers(lex: Lexicon) -> frozenset[str]:
+    """Verbs whose nominal object takes their modality: light verbs ("will hold talks"),
+    governing verbs ("refused talks") and modality governors ("postponed the meeting")."""
+    out = set(lex.words("light_verbs", "lemmas")) | set(lex.cues.get("governing", {}))
+    for spec in lex.cues["modality"].values():
+        if isinstance(spec, dict):
+            out.update(spec.get("governors", ()))
+    return frozenset(out)
 
 
 def _finite_adverbial(tok: Token, lex: Lexicon) -> bool:
@@ -243,7 +256,17 @@ def _has_modality(name: str, tok: Token, chain: list[Token], lex: Lexicon,
     if any(_cue_at(t, i > 0 and not _subject_of(chain[i - 1], t), spec, lex)
            for i, t in enumerate(chain)):
         return True
-    return name == "future" and tok.dep_ == "xcomp" and tok.head.lemma_ == "be"
+    if any(_cue_at(t.head, True, spec, lex) for t in chain if _shares_aux(t)):
+        return True  # "will raise the incursions with the UN and ask its envoy to visit"
+    # "are to hold a meeting", "is to visit"
+    return name == "future" and any(t.dep_ == "xcomp" and t.head.lemma_ == "be" for t in chain)
+
+
+def _shares_aux(t: Token) -> bool:
+    """A coordinated verb without auxiliaries of its own shares its head's ("will raise
+    ... and ask")."""
+    return t.dep_ == "conj" and t.pos_ == "VERB" and t.head.pos_ == "VERB" and not any(
+        c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in t.children)
 
 
 def _cue_at(t: Token, above: bool, spec: dict[str, Any], lex: Lexicon) -> bool:

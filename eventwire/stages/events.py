@@ -118,7 +118,8 @@ class Events:
         mentions = [a for a in work.article.actors
                     if a.span and sentence.span.start <= a.span.start
                     and a.span.end <= sentence.span.end]
-        if not mentions:
+        triggers = [tok for tok in doc if self._sense(tok) is not None] if mentions else []
+        if not triggers:
             return []
         idx = args.index_mentions(doc, mentions, sentence.span.start, self.words)
         is_business = cues.business(doc, self.lex)
@@ -127,7 +128,7 @@ class Events:
             ref_year = cues.reference_year(work.article.text, work.article.published)
             work.scratch["events.ref_year"] = ref_year
         out = []
-        for tok in doc:
+        for tok in triggers:
             cand = self._candidate(sentence, tok, idx, ref_year)
             if cand is not None:
                 cand.confidence = self._rule_confidence(cand, is_business)

@@ -119,10 +119,11 @@ def index_mentions(doc: Doc, mentions: Sequence[Actor], base: int,
             if i != j and s2 <= s and e <= e2 and (s2, e2) != (s, e):
                 owner[i] = j
     token_of: dict[int, int] = {}
+    offsets = [(t.idx, t.idx + len(t.text), t.i) for t in doc if not t.is_space]
     for i, (s, e) in enumerate(spans):
-        for tok in doc:
-            if tok.idx < e and tok.idx + len(tok.text) > s and not tok.is_space:
-                token_of.setdefault(tok.i, owner[i])
+        for start, end, k in offsets:
+            if start < e and end > s:
+                token_of.setdefault(k, owner[i])
     _fold_modifiers(doc, actors, token_of)
     return Mentions(actors, token_of, words)
 
@@ -133,7 +134,8 @@ def _fold_modifiers(doc: Doc, actors: list[Actor], token_of: dict[int, int]) -> 
     Martin": one party; not "US" in "US and British activists"); a bare group noun after
     a named group is that group ("Tamil Tiger rebels": one party)."""
     _fold_bare_heads(doc, actors, token_of)
-    for tok in doc:
+    for i in list(token_of):
+        tok = doc[i]
         m = token_of.get(tok.i)
         if m is None or actors[m].kind not in ("country", "igo") or tok.dep_ not in MODIFIERS:
             continue
@@ -146,7 +148,8 @@ def _fold_modifiers(doc: Doc, actors: list[Actor], token_of: dict[int, int]) -> 
 
 
 def _fold_bare_heads(doc: Doc, actors: list[Actor], token_of: dict[int, int]) -> None:
-    for tok in doc:
+    for i in list(token_of):
+        tok = doc[i]
         m, head = token_of.get(tok.i), token_of.get(tok.head.i)
         if m is None or head is None or m == head or tok.dep_ not in MODIFIERS:
             continue

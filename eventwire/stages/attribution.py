@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 LEXICON_FILE = "data/attribution/cues.toml"
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 INHERIT_DEPS = ("xcomp", "advcl", "conj", "pcomp", "prep", "acl")
+CLAUSE_DEPS = ("ccomp", "csubj", "parataxis", "advcl")
 NP_CUT_DEPS = ("relcl", "acl", "advcl", "appos", "parataxis", "punct", "prep")
 MIN_QUOTE_WORDS = 4
 QUOTE_GAP = re.compile(r"^[ \t,:;.\-\u2013\u2014\u2015]*$|^[ \t]*:\s*$")
@@ -175,6 +176,7 @@ class Candidate:
     quote_ok: bool = True
     anaphoric: bool = False
     sourceless: bool = False
+    complements: Span | None = None
 
     @property
     def speaker_head(self) -> str:
@@ -193,6 +195,15 @@ def candidates_in(work: Work, index: int, doc: Doc, lex: Lexicon) -> Iterator[Ca
             cand = _prep_candidate(work, index, token, prep)
             if cand is not None:
                 yield cand
+
+
+def _complements(verb: Token) -> list[Token]:
+    """What follows a cue before a quotation may open: "told [reporters] [on Monday]: “..."."""
+    return [t for c in verb.children if c.i > verb.i and c.dep_ in COMPLEMENT_DEPS
+            for t in c.subtree]
+
+
+COMPLEMENT_DEPS = ("dobj", "dative", "prep", "npadvmod", "advmod", "prt", "agent", "nsubj")
 
 
 def _markup(token: Token) -> bool:
@@ -237,7 +248,8 @@ def _verb_candidate(work: Work, index: int, verb: Token, lex: Lexicon) -> Candid
         sourceless=subject is None and passive and not as_clause and group is not None
         and group.name in SOURCELESS_GROUPS and content is not None,
         group=group.name if group else "phrasal",
-        quote_ok=group is not None and "quote" in group.content)
+        quote_ok=group is not None and "quote" in group.content,
+        complements=_tokens_span(work, index, _complements(verb)))
 
 
 SOURCELESS_GROUPS = ("speech", "address")
@@ -384,7 +396,7 @@ def _dobj(verb: Token) -> list[Token] | None:
     the predicate that completes it."""
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     if obj is None:
-        return None
+        return _predicate_only(verb)
     tokens = list(obj.subtree)
     for child in verb.children:
         if child.i > obj.i and (child.dep_ in ("oprd", "ccomp", "xcomp", "acomp") or
@@ -393,29 +405,58 @@ def _dobj(verb: Token) -> list[Token] | None:
     return tokens
 
 
+def _predicate_only(verb: Token) -> list[Token] | None:
+    """"called the frontrunner “ISIS' best recruiter”" parsed without an object: everything
+    from the verb to the end of its object predicate."""
+    oprd = next((c for c in verb.children if c.dep_ == "oprd" and c.i > verb.i), None)
+    if oprd is None:
+        return None
+    end = max(t.i for t in oprd.subtree)
+    return list(verb.doc[verb.i + 1: end + 1])
+
+
 CONTENT_FINDERS = {"ccomp": _ccomp, "xcomp": _xcomp, "dobj": _dobj}
 
 
 def _phrasal_content(verb: Token, pairs: tuple[tuple[str, ...], ...]
                      ) -> tuple[list[Token], list[Token]] | None:
     """"called for an inquiry", "lashed out at the press": the object of the preposition
-    (with an open complement after it: "called on Congress to act")."""
+    right after the verb (with an open complement: "called on Congress to act"), or the
+    clause it introduces ("calling for the US to act", parsed as a subordinator)."""
     for words in pairs:
         particles = [c for c in verb.children if c.dep_ in ("prt", "advmod")
                      and c.lower_ in words[:-1]]
         if len(particles) != len(words) - 1:
             continue
-        prep = next((c for c in verb.children if c.dep_ in ("prep", "dative")
-                     and c.lower_ == words[-1] and c.i > verb.i), None)
-        obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None) if prep \
-            else None
-        if prep is None or obj is None:
+        prep = _next_word(verb, words[-1])
+        if prep is None:
             continue
-        tokens = list(obj.subtree)
-        tokens += [t for c in verb.children if c.dep_ == "xcomp" and c.i > obj.i
-                   for t in c.subtree]
-        return tokens, [verb, *particles, prep]
+        tokens = _phrasal_object(verb, prep)
+        if tokens:
+            return tokens, [verb, *particles, prep]
     return None
+
+
+def _next_word(verb: Token, word: str) -> Token | None:
+    """``word`` after the verb, past its particles and adverbs ("called again on")."""
+    for token in verb.doc[verb.i + 1: verb.i + 5]:
+        if token.lower_ == word:
+            return token
+        if token.head != verb or token.dep_ not in ("prt", "advmod", "npadvmod"):
+            return None
+    return None
+
+
+def _phrasal_object(verb: Token, prep: Token) -> list[Token] | None:
+    if prep.dep_ == "mark" and prep.head.head == verb:
+        return [t for t in prep.head.subtree if t.i != prep.i]
+    if prep.head != verb or prep.dep_ not in ("prep", "dative", "prt"):
+        return None
+    obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+    if obj is None:
+        return None
+    return list(obj.subtree) + [t for c in verb.children if c.dep_ == "xcomp" and c.i > obj.i
+                                for t in c.subtree]
 
 
 def _is_interrupting(verb: Token) -> bool:
@@ -481,9 +522,10 @@ def _prep_candidate(work: Work, index: int, token: Token, phrase: tuple[str, ...
 def _np_span(work: Work, index: int, head: Token) -> Span | None:
     """The noun phrase of ``head`` without relative clauses, appositions and trailing
     modifiers that hang off it after a comma, and without a dateline ("MACAU (Reuters) -")."""
-    cut = {t.i for c in head.children if c.dep_ in NP_CUT_DEPS and c.i > head.i
-           and _after_comma_or_clause(c) for t in c.subtree}
-    kept = [t for t in head.subtree if t.i not in cut]
+    cut = {t.i for c in head.children if c.dep_ in CLAUSE_DEPS or (
+        c.dep_ in NP_CUT_DEPS and c.i > head.i and _after_comma_or_clause(c))
+        for t in c.subtree}
+    kept = [t for t in head.subtree if t.i not in cut and t.text not in OPENERS + CLOSERS]
     dash = _dateline_dash(kept)
     if dash is not None:
         kept = [t for t in kept if t.i > dash.i]
@@ -653,7 +695,7 @@ def _quotation_for(cand: Candidate, quotations: list[Span], text: str) -> Span |
     if not cand.quote_ok:
         return None
     clause_start = min(s.start for s in (cand.cue, cand.speaker) if s is not None)
-    clause_end = max(s.end for s in (cand.cue, cand.speaker) if s is not None)
+    clause_end = max(s.end for s in (cand.cue, cand.speaker, cand.complements) if s is not None)
     for quote in speechlike:
         if quote.end <= clause_start and QUOTE_GAP.match(text[quote.end:clause_start]):
             return quote

@@ -57,6 +57,7 @@ class Words:
     undoing: frozenset[str]
     undoing_verbs: frozenset[str]
     reporting: frozenset[str]
+    event_nouns: frozenset[str]
 
     @classmethod
     def of(cls, lex: Lexicon) -> Words:
@@ -65,7 +66,8 @@ class Words:
                    lex.words("verb_classes", "participate"), lex.words("verb_classes", "group"),
                    lex.words("verb_classes", "travel"), lex.words("not_party", "heads"),
                    lex.words("role_nouns", "nouns"), lex.words("undoing", "nouns"),
-                   lex.words("undoing", "verbs"), lex.words("reporting", "verbs"))
+                   lex.words("undoing", "verbs"), lex.words("reporting", "verbs"),
+                   lex.words("event_nouns", "nouns"))
 
     def lemma(self, tok: Token) -> str:
         return self.lex.lemma(tok)
@@ -322,7 +324,9 @@ def verb_roles(tok: Token, sense: Sense, idx: Mentions, words: Words) -> Roles:
         roles.add("actor", agentive(pobjs(agent), idx, words))
     objects = _children(tok, "dobj", "dative", "nsubjpass")
     if not sense.topic_object and not sense.obj_thing:
-        roles.add("recipient", gather(objects, idx))
+        for obj in objects:  # "condemned the murder of Gemayel": the victim is no recipient
+            preps = NP_PREPS - {"of"} if obj.lemma_.lower() in words.event_nouns else NP_PREPS
+            roles.add("recipient", gather([obj], idx, preps))
     for obj in objects:  # "lifted the sanctions on Iran"
         for prep, objs in _preps(obj):
             if prep in sense.obj_rprep:

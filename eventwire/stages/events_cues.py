@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 _WORD = re.compile(r"[a-z][a-z\-]*")
 CORE_NOUN_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "attr"})
 PURPOSE_PREPS = frozenset({"for", "into"})  # "left for talks", "entered into negotiations"
+GOVERNED_PREPS = frozenset({"on", "upon", "for", "to", "against", "with"})
 
 
 def pick_sense(tok: Token, senses: Sequence[Sense]) -> Sense | None:
@@ -104,8 +105,8 @@ def governor(tok: Token, lex: Lexicon, embedded: str) -> Governor | None:
     with ``only`` governs only those embedded types ("wants to help" -> AGREE)."""
     table: dict[str, Any] = lex.cues.get("governing", {})
     head = tok.head
-    if tok.dep_ == "pobj" and head.dep_ == "prep":
-        head = head.head
+    if tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in GOVERNED_PREPS:
+        head = head.head  # "agreed on a ceasefire", "called for talks"; not "at the summit"
     elif tok.dep_ not in ("xcomp", "dobj", "ccomp"):
         return None
     if head.i == tok.i or head.pos_ not in ("VERB", "ADJ"):
@@ -141,9 +142,11 @@ def _chain(tok: Token, reporting: frozenset[str], lex: Lexicon) -> list[Token]:
     for _ in range(8):
         if cur.dep_ == "ROOT" or cur.head.i == cur.i:
             break
-        if cur.pos_ in ("NOUN", "PROPN") and cur.dep_ == "pobj" and cur.i == tok.i \
-                and cur.head.lower_ in PURPOSE_PREPS:
-            cur = cur.head  # "are scheduled to visit Jordan for talks": the visit's modality
+        if cur.pos_ in ("NOUN", "PROPN") and cur.dep_ == "pobj" and cur.i == tok.i and (
+                cur.head.lower_ in PURPOSE_PREPS or (cur.head.lower_ == "in" and lex.lemma(
+                    cur.head.head) in lex.words("verb_classes", "participate"))):
+            # "are scheduled to visit Jordan for talks", "did not take part in the invasion"
+            cur = cur.head
             continue
         if cur.pos_ in ("NOUN", "PROPN") and cur.dep_ not in CORE_NOUN_DEPS \
                 and not verbal(cur):

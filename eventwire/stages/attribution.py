@@ -130,14 +130,11 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
 
 def _quotations_in(text: str, start: int, end: int) -> Iterator[Span]:
     open_at: int | None = None
-    for i in range(start, end):
-        ch = text[i]
-        if ch not in OPENERS and ch not in CLOSERS:
-            continue
-        if open_at is None and _is_opening(text, i, end):
+    for i, width in _marks(text, start, end):
+        if open_at is None and _is_opening(text, i, width, end):
             open_at = i
-        elif open_at is not None and not _is_opening(text, i, end):
-            yield span_of(text, open_at, i + 1)
+        elif open_at is not None and not _is_opening(text, i, width, end):
+            yield span_of(text, open_at, i + width)
             open_at = None
     if open_at is not None:
         close = end
@@ -146,10 +143,23 @@ def _quotations_in(text: str, start: int, end: int) -> Iterator[Span]:
         yield span_of(text, open_at, close)
 
 
-def _is_opening(text: str, i: int, end: int) -> bool:
+def _marks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(offset, width) of double quotation marks: curly, straight, and the doubled
+    apostrophes or backquotes of some newspapers (''like this'', ``or this'')."""
+    i = start
+    while i < end:
+        if text[i] in OPENERS or text[i] in CLOSERS:
+            yield i, 1
+        elif text[i: i + 2] in ("''", "``") and i + 1 < end:
+            yield i, 2
+            i += 1
+        i += 1
+
+
+def _is_opening(text: str, i: int, width: int, end: int) -> bool:
     before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < end else " "
-    if text[i] == "\u201c" or text[i] == "\u201e":
+    after = text[i + width] if i + width < end else " "
+    if text[i] in ("\u201c", "\u201e", "`"):
         return not after.isspace() or before.isspace()
     return (before.isspace() or before in "([{\u2014\u2013-:") and not after.isspace()
 

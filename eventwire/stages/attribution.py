@@ -1,13 +1,28 @@
 """Attribution: quotes and reported claims with their speaker, and ``claimed_by`` on events.
 
 Reads the dependency parse of the parsed sentences (``work.docs``) and quotation marks on the
-raw text, so a quote may span several sentences. A cue (a verb of saying or believing from
-``data/attribution/cues.toml``, or "according to") gives a speaker (its subject, or the
-subject it inherits) and a content (its clausal complement, the clause it interrupts, or the
-quotation next to it). The speaker is linked to the actor mention the actors stage found
-there; pronouns and role phrases ("the speaker", "the official") resolve to the most recent
-compatible speaker or actor. Then every event whose evidence lies inside a quote's content is
-marked ``claimed_by`` that quote's speaker, unless the speaker is the event's own actor.
+raw text (curly, straight and doubled apostrophes), so a quote may span several sentences.
+
+- A cue is a verb of the lexicon ``data/attribution/cues.toml`` (said, told, criticized,
+  believes, called for ...), "according to", a paragraph label before a colon ("Sanders:
+  ...", transcripts) or a dash signing a quotation. Its speaker is its subject (or the one it
+  inherits: "..., going on to say"), the agent of a passive, or none ("It was reported that",
+  "Asked whether"); its content is the group's first dependent that is there (clausal
+  complement, open complement, object), the clause it interrupts ("X, he said, Y"), the
+  clause an "as mentioned" vouches for, or the quotation next to it.
+- Cues inside a quotation or inside another claim's content are the quoted person's own
+  words ("I think"), not new claims: the outer source is credited.
+- The speaker is linked to the actor mention over the head of its phrase; pronouns, definite
+  role phrases ("the speaker", "the official") and "as mentioned" resolve to the most recent
+  compatible speaker or actor (a person for "he"/"the official"; the same country when the
+  phrase names one); "a spokesman for the ministry" falls back to the ministry.
+- Every event whose trigger (or evidence) lies inside a quote's content is marked
+  ``claimed_by`` that quote's speaker, unless the speaker is one of the event's own actors.
+- With ``pipeline.select = "candidates"`` the stage parses the few unparsed sentences around
+  a quotation that holds an event, so the cue of that quotation is found.
+
+Measured on PolNeAR (speaker and content overlapping the gold, one-to-one; `eventwire eval
+quotes`): see eventwire/eval/quotes.py and the floor ``quotes_dev_f1``.
 
 Writes: ``article.quotes`` (appended), ``Event.claimed_by`` where it was unset.
 """
@@ -221,45 +236,85 @@ def _markup(token: Token) -> bool:
     return any(t.text in ("<", "</", "/") for t in token.doc[max(0, token.i - 1): token.i])
 
 
+@dataclass
+class VerbCue:
+    """What a verb offers as a cue: its lexicon group, its content and its cue words."""
+
+    verb: Token
+    group: CueGroup | None
+    content: list[Token] | None
+    words: list[Token]
+
+    @property
+    def group_name(self) -> str:
+        return self.group.name if self.group is not None else "phrasal"
+
+
+@dataclass
+class Subject:
+    """Who a cue's subject is, and how it was found."""
+
+    token: Token | None
+    passive: bool = False
+    as_clause: bool = False
+
+
 def _verb_candidate(work: Work, index: int, verb: Token, lex: Lexicon) -> Candidate | None:
+    cue = _verb_cue(verb, lex)
+    if cue is None:
+        return None
+    subject = _subject(cue)
+    if cue.group_name in lex.strict_groups and not _strict_ok(verb, subject.token):
+        return None
+    token = subject.token
+    speaker = _np_span(work, index, token) if token is not None else None
+    if token is None and _opens_sentence(verb):
+        speaker = _previous_sentence_subject(work, index)
+    content = cue.content
+    return Candidate(
+        sentence=index, cue=_tokens_span(work, index, cue.words) or Span(0, 0, ""),
+        speaker=speaker, content=_tokens_span(work, index, content) if content else None,
+        head=token_span(work, index, token) if token is not None else None,
+        anaphoric=token is None and subject.as_clause and cue.group_name == "speech",
+        sourceless=token is None and subject.passive and not subject.as_clause
+        and cue.group_name in SOURCELESS_GROUPS and content is not None,
+        group=cue.group_name,
+        quote_ok=cue.group is not None and "quote" in cue.group.content,
+        complements=_tokens_span(work, index, _complements(verb)))
+
+
+def _verb_cue(verb: Token, lex: Lexicon) -> VerbCue | None:
+    """The verb's group (a particle verb first: "point out") and content; a phrasal cue
+    ("call for") when the group gives none; the clause it interrupts or vouches for."""
     lemma = verb.lemma_.lower()
-    particles = " ".join(c.lower_ for c in verb.children if c.dep_ == "prt")
-    group = lex.group_of(f"{lemma} {particles}") if particles else None
-    group = group or lex.group_of(lemma)
-    content = _content_tokens(verb, group) if group is not None else None
-    cue_tokens = [verb] + [c for c in verb.children if c.dep_ == "prt"]
-    if content is None:
+    particles = [c for c in verb.children if c.dep_ == "prt"]
+    words = " ".join(c.lower_ for c in particles)
+    group = (lex.group_of(f"{lemma} {words}") if words else None) or lex.group_of(lemma)
+    cue = VerbCue(verb, group, _content_tokens(verb, group) if group else None,
+                  [verb, *particles])
+    if cue.content is None:
         phrasal = _phrasal_content(verb, lex.phrasal.get(lemma, ()))
         if phrasal is not None:
-            content, cue_tokens = phrasal
-    if group is None and content is None:
+            cue.content, cue.words = phrasal
+    if group is None and cue.content is None:
         return None
-    if content is None and (_is_interrupting(verb) or _as_clause(verb)):
-        content = _head_clause_without(verb)
-    as_clause = _as_clause(verb)
-    passive = _passive_participle(verb)
-    subject = _own_subject(verb) if as_clause or passive else subject_of(verb)
-    if subject is not None and subject.dep_ == "nsubjpass":
-        passive, subject = True, _agent_of(subject.head)
-    if group is not None and group.name in lex.strict_groups and not _strict_ok(verb, subject):
-        return None
-    if subject is None and not passive and not as_clause and group is not None \
-            and group.name == "speech":
-        subject = _stranded_subject(verb)
-    speaker = _np_span(work, index, subject) if subject is not None else None
-    if subject is None and _opens_sentence(verb):
-        speaker = _previous_sentence_subject(work, index)
-    return Candidate(
-        sentence=index, cue=_tokens_span(work, index, cue_tokens) or Span(0, 0, ""),
-        speaker=speaker, content=_tokens_span(work, index, content) if content else None,
-        head=token_span(work, index, subject) if subject is not None else None,
-        anaphoric=subject is None and as_clause and group is not None
-        and group.name == "speech",
-        sourceless=subject is None and passive and not as_clause and group is not None
-        and group.name in SOURCELESS_GROUPS and content is not None,
-        group=group.name if group else "phrasal",
-        quote_ok=group is not None and "quote" in group.content,
-        complements=_tokens_span(work, index, _complements(verb)))
+    if cue.content is None and (_is_interrupting(verb) or _as_clause(verb)):
+        cue.content = _head_clause_without(verb)
+    return cue
+
+
+def _subject(cue: VerbCue) -> Subject:
+    """The speaker token: the verb's own or inherited subject, the agent of a passive,
+    none for "as mentioned" and "Asked whether", or a name the parser stranded."""
+    verb = cue.verb
+    found = Subject(None, _passive_participle(verb), _as_clause(verb))
+    found.token = _own_subject(verb) if found.as_clause or found.passive else subject_of(verb)
+    if found.token is not None and found.token.dep_ == "nsubjpass":
+        found.passive, found.token = True, _agent_of(found.token.head)
+    if found.token is None and not (found.passive or found.as_clause) \
+            and cue.group_name == "speech":
+        found.token = _stranded_subject(verb)
+    return found
 
 
 SOURCELESS_GROUPS = ("speech", "address")
@@ -318,7 +373,9 @@ def _previous_sentence_subject(work: Work, index: int) -> Span | None:
     """The subject the previous sentence leaves for a split-off cue: the subject of its main
     verb, or the short noun phrase it consists of ("Sen. Bernie Sanders (I-Vt.)")."""
     doc = work.docs.get(index - 1)
-    root = next((t for t in doc if t.dep_ == "ROOT"), None) if doc is not None else None
+    if doc is None:
+        return None
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None:
         return None
     if root.pos_ in ("VERB", "AUX"):
@@ -331,13 +388,12 @@ def _previous_sentence_subject(work: Work, index: int) -> Span | None:
 
 def subject_of(verb: Token) -> Token | None:
     """The verb's subject, or the one it inherits through xcomp/advcl/conj chains."""
-    current: Token | None = verb
+    current = verb
     for _ in range(6):
-        if current is None:
-            return None
         subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
         if subjects:
-            return min(subjects, key=lambda c: abs(c.i - current.i))
+            at = current.i
+            return min(subjects, key=lambda c: abs(c.i - at))
         if current.dep_ == "acl" and current.head.pos_ in ("NOUN", "PROPN"):
             return _issuer(current.head)
         if current.dep_ not in INHERIT_DEPS or current.head is current:
@@ -523,7 +579,7 @@ def _prep_candidate(work: Work, index: int, token: Token, phrase: tuple[str, ...
         head = head.head
     skip = {t.i for t in token.subtree} | {t.i for t in source.subtree}
     content = [t for t in head.subtree if t.i not in skip and t.i != token.i]
-    cue = _tokens_span(work, index, list(token.doc[token.i: token.i + len(phrase)]))
+    cue = token_span(work, index, token.doc[token.i: token.i + len(phrase)])
     return Candidate(sentence=index, cue=cue, speaker=_np_span(work, index, source),
                      content=_tokens_span(work, index, content) if content else None,
                      head=token_span(work, index, source), group="preposition")

@@ -223,12 +223,17 @@ def candidates_in(work: Work, index: int, doc: Doc, lex: Lexicon) -> Iterator[Ca
 
 
 def _complements(verb: Token) -> list[Token]:
-    """What follows a cue before a quotation may open: "told [reporters] [on Monday]: “..."."""
-    return [t for c in verb.children if c.i > verb.i and c.dep_ in COMPLEMENT_DEPS
-            for t in c.subtree]
+    """What follows a cue before a quotation may open ("told [reporters on Monday]: “..."):
+    the verb's own words after it, up to a quotation mark or colon."""
+    run = []
+    for token in verb.doc[verb.i + 1:]:
+        if token.text in OPENERS + CLOSERS or token.text in (":", "''", "``") \
+                or verb not in token.ancestors or token.dep_ in CLAUSE_DEPS:
+            break
+        run.append(token)
+    return run
 
 
-COMPLEMENT_DEPS = ("dobj", "dative", "prep", "npadvmod", "advmod", "prt", "agent", "nsubj")
 
 
 def _markup(token: Token) -> bool:
@@ -327,16 +332,33 @@ def _passive_participle(verb: Token) -> bool:
 
 
 def _stranded_subject(verb: Token) -> Token | None:
-    """"..., her adviser, Jake Sullivan, said: ...": the parser hung the speaker elsewhere;
-    take the name or noun right before a finite verb of saying."""
+    """"..., her adviser, Jake Sullivan, said: ...", "“...,” said Skelly": the parser hung
+    the speaker elsewhere; take the name or noun next to a finite verb of saying."""
     if verb.tag_ not in FINITE_TAGS or verb.i == 0:
         return None
+    after = _inverted_subject(verb)
+    if after is not None:
+        return after
     left = verb.nbor(-1)
     while left.i > 0 and left.text in (",", "\u2014", "--"):
         left = left.nbor(-1)
     if left.pos_ not in ("PROPN", "NOUN") or verb in left.ancestors and left.dep_ != "appos":
         return None
     return left if left.dep_ in ("appos", "pobj", "conj", "npadvmod", "dobj") else None
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """"“...,” said Skelly": a name right after a verb that follows a comma or quote."""
+    before = verb.nbor(-1).text
+    if before not in (",", "\u201d", "''", '"') or verb.i + 1 >= len(verb.doc):
+        return None
+    nxt = verb.nbor(1)
+    while nxt.dep_ == "compound" and nxt.head.i > nxt.i and nxt.head.head == verb:
+        nxt = nxt.head
+    named = nxt.pos_ in ("PROPN", "NOUN") or nxt.text[:1].isupper() and nxt.pos_ != "PRON"
+    if nxt.head == verb and named and nxt.dep_ != "ccomp":
+        return nxt
+    return None
 
 
 def _agent_of(verb: Token) -> Token | None:

@@ -243,3 +243,13 @@ def test_reference_article(shared, resources) -> None:
                if e.type == "ASSAULT" and "Taliban capture" in e.evidence.quote]
     assert taliban and all(e.claimed_by is not None and e.claimed_by.key == bikantov.key
                            for e in taliban)
+
+
+ODD_TEXTS = ["", "“", "\u201d\u201d\u201d", "said.", "\n\n“Unclosed, he said\n\n", "''",
+             "According to.", "He said: “"]
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_odd_texts_do_not_fail(resources, text: str) -> None:
+    for quote in _quotes(resources, text):
+        assert text[quote.content.start:quote.content.end] == quote.content.text

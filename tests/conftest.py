@@ -84,3 +84,44 @@ def store_url(request, tmp_path: Path) -> str:
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+def fresh_pg_database(name: str) -> str:
+    """A new, empty PostgreSQL database on the test server; returns its URL."""
+    url = os.environ.get("EVENTWIRE_TEST_PG_URL")
+    if not url:
+        skip_or_fail("PostgreSQL not configured: set EVENTWIRE_TEST_PG_URL (.ci/run does)")
+    from sqlalchemy import create_engine, text
+
+    from eventwire.store import normalise_url
+
+    base = url.rsplit("/", 1)[0]
+    admin = create_engine(normalise_url(f"{base}/postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"{base}/{name}"
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: int = 1800):
+    """Runs `eventwire ARGS` in a subprocess, as a user would; returns CompletedProcess."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "eventwire.cli", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "COLUMNS": "200", **(env or {})})
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def gigaword_store(request, shared: Path, tmp_path_factory) -> dict:
+    """The Gigaword corpus ingested once per backend through the real CLI (shared by every
+    whole-corpus check): the store URL and the CLI's output."""
+    corpus = shared / "corpora" / "gigaword-afp-xinhua.jsonl"
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('gigaword') / 'gigaword.db'}"
+    else:
+        url = fresh_pg_database("eventwire_gigaword")
+    first = run_cli("ingest", str(corpus), "--db", url, "--workers", "2")
+    return {"url": url, "corpus": corpus, "first": first}

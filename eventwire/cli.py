@@ -320,8 +320,9 @@ def _events_table(rows) -> None:  # type: ignore[no-untyped-def]
 
 
 def _party_names(parties: list[dict[str, Any]]) -> str:
-    return ", ".join(f"{a['name']} ({a['code'] or '?'}{'/' + a['sector'] if a['sector'] else ''})"
-                     for a in parties)
+    return ", ".join(
+        f"{a['name']} ({a['code'] or '?'}{'/' + a['sector'] if a['sector'] else ''})"
+        for a in parties)
 
 
 @app.command()

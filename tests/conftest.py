@@ -39,8 +39,7 @@ def resources():
 def make_article(text: str, title: str = "Test", published: str = "2024-03-05"):
     """A hand-made coded article (no NLP): one CONSULT between two states, with evidence."""
     from eventwire.ids import article_id, event_id
-    from eventwire.model import Actor, Article, Event, EventDate, Evidence, Place, Sentence
-    from eventwire.model import span_of
+    from eventwire.model import Actor, Article, Event, EventDate, Evidence, Place, Sentence, span_of
 
     aid = article_id(text, title)
     first = text.index(".") + 1

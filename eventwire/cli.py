@@ -462,7 +462,7 @@ def _eval(name: str, as_json: bool, *args: Any, **kwargs: Any) -> dict[str, Any]
 def eval_plv(
     path: Path, cv: Annotated[int | None, typer.Option(help="k-fold cross-validation")] = None,
     seed: int = 0, as_json: JsonOpt = False,
-    mode: Annotated[str, typer.Option(help="default | accurate (needs the optional accurate extra)")]
+    mode: Annotated[str, typer.Option(help="default | accurate (needs the accurate extra)")]
     = "default",
 ) -> None:
     """PLOVER event types on a PLV TSV (marked_sentence -> gold_root)."""

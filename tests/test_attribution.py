@@ -253,3 +253,10 @@ ODD_TEXTS = ["", "“", "\u201d\u201d\u201d", "said.", "\n\n“Unclosed, he said
 def test_odd_texts_do_not_fail(resources, text: str) -> None:
     for quote in _quotes(resources, text):
         assert text[quote.content.start:quote.content.end] == quote.content.text
+
+
+def test_pronoun_prefers_the_subject_over_the_latest_name(resources) -> None:
+    okafor, berg = _person("Jane Okafor"), _person("Ole Berg")
+    text = "Jane Okafor met Ole Berg in Oslo on Monday. She said the talks went well."
+    quotes = _quotes(resources, text, [("Jane Okafor", okafor), ("Ole Berg", berg)])
+    assert _one(quotes, "said").speaker is okafor

@@ -842,10 +842,11 @@ class SpeakerResolver:
     takes the most recent compatible speaker or actor before it.
     """
 
-    def __init__(self, article: Article, lex: Lexicon) -> None:
-        self.article = article
+    def __init__(self, work: Work, lex: Lexicon) -> None:
+        self.article = work.article
         self.lex = lex
         self.history: list[tuple[int, Actor]] = []
+        self.subjects = _subject_offsets(work)
 
     def resolve(self, cand: Candidate) -> Actor | None:
         actor = self._named(cand)
@@ -886,15 +887,20 @@ class SpeakerResolver:
         start = cand.speaker.start if cand.speaker is not None else cand.cue.start
         want_person = cand.speaker is None or cand.speaker_head not in self.lex.pronouns_group
         country = self._country_hint(cand)
-        pool = [(pos, a) for pos, a in self.history if pos < start]
-        pool += [(a.span.start, a) for a in self.article.actors
+        pool = [(pos, True, a) for pos, a in self.history if pos < start]
+        pool += [(a.span.start, self._is_subject(a.span), a) for a in self.article.actors
                  if a.span is not None and a.span.end <= start]
-        for _, actor in sorted(pool, key=lambda p: p[0], reverse=True):
-            if (actor.kind == "person") != want_person:
-                continue
-            if country is None or actor.country in (None, country):
-                return actor
-        return None
+        fits = [(pos, salient, a) for pos, salient, a in pool
+                if (a.kind == "person") == want_person
+                and (country is None or a.country in (None, country))]
+        fits.sort(key=lambda p: p[0], reverse=True)
+        salient = [p for p in fits if p[1] and p[0] >= fits[0][0] - SALIENCE_WINDOW] \
+            if fits else []
+        return (salient or fits)[0][2] if fits else None
+
+    def _is_subject(self, span: Span) -> bool:
+        """Subjects and earlier speakers are what a later "he" or "she" most often means."""
+        return any(span.start <= offset < span.end for offset in self.subjects)
 
     def _country_hint(self, cand: Candidate) -> str | None:
         """"Russian foreign office official": a country named inside the phrase."""
@@ -903,6 +909,14 @@ class SpeakerResolver:
         countries = [a.country for a in _overlapping(self.article, cand.speaker)
                      if a.kind != "person" and a.country]
         return countries[0] if countries else None
+
+
+SALIENCE_WINDOW = 400  # characters: a subject this much before the latest mention still wins
+
+
+def _subject_offsets(work: Work) -> set[int]:
+    return {work.offset(i) + t.idx for i, doc in work.docs.items() for t in doc
+            if t.dep_ in ("nsubj", "nsubjpass")}
 
 
 def _best_mention(mentions: list[Actor]) -> Actor:
@@ -963,7 +977,7 @@ class AttributionStage:
                 and (c.speaker or c.from_quote or c.anaphoric or c.sourceless)]
         kept = _outermost(kept)
         kept.sort(key=lambda c: (c.cue.start, c.content.start if c.content else 0))
-        resolver = SpeakerResolver(article, self.lexicon)
+        resolver = SpeakerResolver(work, self.lexicon)
         quotes = [self._quote(article, c, resolver) for c in _dedupe(kept)]
         new = [q for q in quotes if q is not None]
         article.quotes.extend(new)

@@ -260,3 +260,11 @@ def test_pronoun_prefers_the_subject_over_the_latest_name(resources) -> None:
     text = "Jane Okafor met Ole Berg in Oslo on Monday. She said the talks went well."
     quotes = _quotes(resources, text, [("Jane Okafor", okafor), ("Ole Berg", berg)])
     assert _one(quotes, "said").speaker is okafor
+
+
+def test_cue_forms_for_the_cheap_pass(resources) -> None:
+    from eventwire.stages.attribution import cue_forms
+
+    forms = cue_forms(resources)
+    assert {"said", "says", "told", "according", "criticized", "calling", "believes"} <= forms
+    assert "the" not in forms

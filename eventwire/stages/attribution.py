@@ -77,6 +77,7 @@ class Lexicon:
     phrasal: dict[str, tuple[tuple[str, ...], ...]]
     strict_groups: frozenset[str]
     not_speakers: frozenset[str]
+    irregular: dict[str, tuple[str, ...]]
 
     def group_of(self, lemma: str) -> CueGroup | None:
         for group in self.groups:
@@ -106,6 +107,7 @@ def load_lexicon(res: Resources | None = None) -> Lexicon:
         phrasal=_phrasal_table(raw["phrasal"]["pairs"]),
         strict_groups=frozenset(n for n, g in raw["groups"].items() if g.get("strict")),
         not_speakers=frozenset(w.lower() for w in raw["layout"]["not_speakers"]),
+        irregular={k: tuple(v) for k, v in raw["irregular"].items()},
     )
 
 
@@ -116,6 +118,23 @@ def _phrasal_table(pairs: list[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
         verb, *rest = pair.split()
         table.setdefault(verb, []).append(tuple(rest))
     return {verb: tuple(rests) for verb, rests in table.items()}
+
+
+def cue_forms(res: Resources) -> frozenset[str]:
+    """Lower-cased surface forms of every cue word (verbs inflected), for a cheap pass that
+    decides which sentences to parse, as ``events.trigger_forms`` does for events."""
+    return res.get("attribution.cue_forms", lambda r: _forms(r.get("attribution.lexicon",
+                                                                   load_lexicon)))
+
+
+def _forms(lex: Lexicon) -> frozenset[str]:
+    from eventwire.stages.events_lexicon import verb_forms
+
+    words = {w for g in lex.groups for entry in g.lemmas for w in entry.split()[:1]}
+    words |= set(lex.phrasal)
+    out = {f for w in words for f in verb_forms(w, lex.irregular.get(w, ()))}
+    out |= {p[0] for p in lex.prepositions}
+    return frozenset(out)
 
 
 # ---------------------------------------------------------------- quotation marks

@@ -594,8 +594,14 @@ def _preceded_by_comma(verb: Token) -> bool:
 
 
 def _head_clause_without(verb: Token) -> list[Token]:
+    """The clause a cue interrupts or vouches for, without the cue's own words and without
+    a connective left in front of them ("However, as mentioned, X" -> "X")."""
     skip = {t.i for t in verb.subtree}
-    return [t for t in verb.head.subtree if t.i not in skip]
+    kept = [t for t in verb.head.subtree if t.i not in skip]
+    before = [t for t in kept if t.i < verb.left_edge.i]
+    if before and all(t.is_punct or t.dep_ in ("advmod", "cc", "intj") for t in before):
+        kept = [t for t in kept if t.i > verb.right_edge.i]
+    return kept
 
 
 def _preposition_cue(token: Token, lex: Lexicon) -> tuple[str, ...] | None:

@@ -2,8 +2,8 @@
 
 Runs on every sentence of every article with only the tokenizer and a rule-based
 sentencizer (tens of thousands of words a second). A sentence is a *candidate* (parsed
-by the full model later) when it contains both an event-trigger form and an actor form
-from the lexicons of the events and actors stages. With ``pipeline.select = "all"``
+by the full model later) when it contains an actor form and either an event-trigger form or
+a reported-speech cue, from the lexicons of the events, actors and attribution stages. With ``pipeline.select = "all"``
 every sentence is a candidate.
 """
 
@@ -52,14 +52,20 @@ def _lexicon(res: Resources, module: str, func: str) -> frozenset[str] | None:
 
 @dataclass
 class Lexicons:
+    """A sentence is parsed when it names an actor and has an event trigger or a cue of
+    reported speech ("said", "noted"), so attribution sees the sentences that carry claims."""
+
     triggers: frozenset[str] | None
     actors: frozenset[str] | None
+    cues: frozenset[str] = frozenset()
 
     def keeps(self, sentence_text: str) -> bool:
         if self.triggers is None or self.actors is None:
             return True
         words = {w.lower() for w in _WORD.findall(sentence_text)}
-        return not words.isdisjoint(self.triggers) and not words.isdisjoint(self.actors)
+        if words.isdisjoint(self.actors):
+            return False
+        return not words.isdisjoint(self.triggers) or not words.isdisjoint(self.cues)
 
 
 class Segment:
@@ -69,7 +75,8 @@ class Segment:
         self.nlp = res.segmenter
         self.select_all = res.cfg["pipeline"]["select"] == "all"
         self.lexicons = Lexicons(_lexicon(res, "events", "trigger_forms"),
-                                 _lexicon(res, "actors", "actor_forms"))
+                                 _lexicon(res, "actors", "actor_forms"),
+                                 _lexicon(res, "attribution", "cue_forms") or frozenset())
 
     def __call__(self, work: Work) -> None:
         article = work.article

@@ -56,6 +56,7 @@ class _Batch:
     duplicates: int
     done: dict[str, int]
     copies: list[ArticleCopy] = field(default_factory=list)
+    signatures: dict[str, bytes] = field(default_factory=dict)
 
 
 def file_key(path: str) -> str:
@@ -105,6 +106,8 @@ def _drop_known(store: Store, batch: _Batch, near: NearDuplicates | None) -> Non
     batch.articles = [a for a in batch.articles if a.id not in stored]
     if near is not None:
         batch.articles, batch.copies = near.split(batch.articles)
+        batch.signatures = {a.id: near.signatures[a.id] for a in batch.articles
+                            if a.id in near.signatures}
 
 
 def near_duplicates(store: Store) -> NearDuplicates:
@@ -173,7 +176,8 @@ def _commit(store: Store, batch: _Batch, result: BatchResult, summary: IngestSum
     copies, lost = _copies_to_store(batch, failed)
     failures = batch.failures + result.failures + lost
     counts: WriteCounts = store.write(result.articles, failures, summary.run_id, batch.done,
-                                      PIPELINE_VERSION, copies=copies)
+                                      PIPELINE_VERSION, copies=copies,
+                                      signatures=batch.signatures)
     summary.new += counts.new
     summary.near_duplicate += counts.copies
     summary.duplicate += counts.duplicate + batch.duplicates + len(copies) - counts.copies

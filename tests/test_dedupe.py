@@ -30,9 +30,9 @@ MEETING_A = (
     "new grazing areas.")
 MEETING_B = (
     "Ministers meet in Nairobi", "2024-03-12",
-    "Ethiopia's foreign minister held talks with his Kenyan counterpart in Nairobi on Tuesday "
-    "about insecurity on their shared frontier, the Kenyan foreign ministry said in a "
-    "statement.\n\nTrade and a planned road link between the two capitals were also on the "
+    "Ethiopia and Kenya held talks in Nairobi on Tuesday about insecurity on their shared "
+    "frontier, the Kenyan foreign ministry said in a statement.\n\nTrade and a planned road "
+    "link between the two capitals were also on the "
     "agenda, according to the statement, which gave no details of any agreement.\n\nDiplomats "
     "in the region described the visit as a sign of warmer ties after months of tension over "
     "access to the sea and a disputed grazing corridor in the north.")

@@ -7,7 +7,7 @@ killed at any moment leaves no half-written article.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,14 +109,16 @@ class Store:
 
     def write(self, articles: Sequence[Article], failures: Sequence[Failure] = (),
               run_id: int | None = None, done: dict[str, int] | None = None,
-              version: str = "", copies: Sequence[ArticleCopy] = ()) -> WriteCounts:
+              version: str = "", copies: Sequence[ArticleCopy] = (),
+              signatures: Mapping[str, bytes] | None = None) -> WriteCounts:
         """Stores articles not stored yet, with everything coded in them, plus failures and
         per-file progress, in one transaction.
 
         Deduplication happens in the same transaction (:mod:`eventwire.store.clusters`):
         the new articles' signatures are kept, their events join the clusters of the same
         real-world events, and ``copies`` (near-duplicates of kept articles, not stored
-        themselves) are recorded in ``article_copies``.
+        themselves) are recorded in ``article_copies``. ``signatures`` (article id ->
+        MinHash bytes) spares computing again those an ingest already computed.
 
         The transaction starts with a write (insert-or-ignore of the articles, returning
         the ids that were new), so concurrent writers on SQLite queue on the write lock
@@ -134,7 +136,7 @@ class Store:
             counts.events = self._insert_coded(conn, fresh, version)
             # deduplication: signatures, event clusters, near-duplicate copies
             if fresh:
-                clusters.on_write(conn, fresh, self.fingerprints)
+                clusters.on_write(conn, fresh, self.fingerprints, signatures)
             counts.copies = clusters.add_copies(conn, copies)
             self._insert_failures(conn, failures, run_id)
             for path, n in (done or {}).items():

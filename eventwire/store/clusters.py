@@ -19,7 +19,7 @@ does not depend on the order articles arrive in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from sqlalchemy import (
     Column,
@@ -114,21 +114,25 @@ def add_copies(conn: Connection, copies: Sequence[ArticleCopy]) -> int:
 
 
 def _store_signatures(conn: Connection, articles: Sequence[Article],
-                      fingerprints: dedupe.Fingerprints) -> None:
+                      fingerprints: dedupe.Fingerprints,
+                      known: Mapping[str, bytes] | None = None) -> None:
     if articles:
+        known = known or {}
         conn.execute(S.insert(), [
-            {"article_id": a.id, "signature": dedupe.to_bytes(fingerprints.signature(a.text))}
-            for a in articles])
+            {"article_id": a.id, "signature": known.get(a.id)
+             or dedupe.to_bytes(fingerprints.signature(a.text))} for a in articles])
 
 
 # ----------------------------------------------------------------------- event clusters
 
 
 def on_write(conn: Connection, articles: Sequence[Article],
-             fingerprints: dedupe.Fingerprints) -> int:
-    """Signatures and event keys of newly stored ``articles``, then clusters for their
-    events; returns how many new reports joined a cluster of more than one report."""
-    _store_signatures(conn, articles, fingerprints)
+             fingerprints: dedupe.Fingerprints,
+             signatures: Mapping[str, bytes] | None = None) -> int:
+    """Signatures (``signatures`` holds those already computed) and event keys of newly
+    stored ``articles``, then clusters for their events; returns how many new reports
+    joined a cluster of more than one report."""
+    _store_signatures(conn, articles, fingerprints, signatures)
     keys = [dedupe.key_of(e, a.published) for a in articles
             for e in {e.id: e for e in a.events}.values()]
     if not keys:
@@ -180,8 +184,8 @@ def _merge(conn: Connection, parent: dict[str, str], new_ids: set[str]) -> int:
 def _cluster_ids(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for chunk in _chunks(sorted(ids), 500):
-        out.update(conn.execute(select(E.c.id, E.c.cluster_id).where(E.c.id.in_(chunk)))
-                   .tuples().all())
+        out.update((r.id, r.cluster_id) for r in conn.execute(
+            select(E.c.id, E.c.cluster_id).where(E.c.id.in_(chunk))))
     return {k: v or k for k, v in out.items()}
 
 
@@ -244,7 +248,8 @@ def backfill(conn: Connection) -> None:
     """Signatures and keys for a store written before schema version 2, then clusters."""
     fingerprints = dedupe.Fingerprints()
     A = schema.articles
-    for rows in _batched(list(conn.execute(select(A.c.id, A.c.text)).tuples()), 500):
+    texts = [(r.id, r.text) for r in conn.execute(select(A.c.id, A.c.text))]
+    for rows in _batched(texts, 500):
         conn.execute(S.insert(), [{"article_id": i, "signature":
                                    dedupe.to_bytes(fingerprints.signature(t))} for i, t in rows])
     keys = list(_stored_keys(conn))

@@ -90,3 +90,19 @@ def test_shards_cover_every_record_once(tmp_path: Path) -> None:
             for _, n, item in records(p, ReadOptions())]
     assert [n for n, _ in seen] == list(range(1, 25))
     assert seen[-1][1] == "Failure"
+
+
+def test_object_store_uris_are_listed_and_read(tmp_path: Path) -> None:
+    from eventwire.ingest import ReadOptions
+    from eventwire.scale.shards import files, plan, records
+
+    folder = tmp_path / "bucket"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text('{"title": "t", "text": "Some text."}\n', "utf-8")
+    (folder / ".hidden.jsonl").write_text("ignored\n", "utf-8")
+    uri = f"file://{folder}"
+    assert list(files(uri)) == [f"{uri}/a.jsonl"]
+    (shard,) = plan([uri], 10)
+    (item,) = [(p, n, a) for piece in shard.pieces for p, n, a in records(piece, ReadOptions())]
+    assert item[0] == f"{uri}/a.jsonl" and item[1] == 1
+    assert item[2].origin == f"{uri}/a.jsonl:1"  # type: ignore[union-attr]

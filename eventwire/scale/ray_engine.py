@@ -23,6 +23,7 @@ import logging
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import Any
@@ -100,13 +101,17 @@ def _run(shards: list[Shard], store: Store, cfg: config_mod.Config, options: dic
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True
     ctx.enable_progress_bars = False
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
     known = sorted(_known_ids(store))
     items = [{"index": s.index, "pieces": [asdict(p) for p in s.pieces]} for s in shards]
-    ds = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
-        RayCoder, batch_size=1, num_cpus=1,
-        compute=ray.data.ActorPoolStrategy(size=_workers(cfg, len(shards))),
-        fn_constructor_kwargs={"cfg": cfg, "options": options, "out": out, "known": known})
+    with warnings.catch_warnings():  # max_restarts has no named parameter in Ray 2.60 yet
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ds = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
+            RayCoder, batch_size=1, num_cpus=1,
+            compute=ray.data.ActorPoolStrategy(size=_workers(cfg, len(shards))),
+            max_restarts=0,  # a failing worker fails the run, loudly
+            fn_constructor_kwargs={"cfg": cfg, "options": options, "out": out,
+                                   "known": known})
     loader = partitions.Loader(store, cfg, summary, near_duplicates(store))
     loader.load(_rows(ds, summary))
 

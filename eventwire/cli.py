@@ -210,7 +210,9 @@ def _ray_ingest(paths, store, cfg, options):  # type: ignore[no-untyped-def]
 def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
     table = Table(title=f"ingest {s.status}", show_header=False)
     for label, value in (("articles read", s.read), ("new", s.new),
-                         ("duplicate", s.duplicate), ("failed", s.failed),
+                         ("duplicate", s.duplicate),
+                         ("near-duplicate copies", s.near_duplicate),
+                         ("failed", s.failed),
                          ("events stored", s.events),
                          ("skipped (resume)", s.skipped_resume)):
         table.add_row(label, str(value))

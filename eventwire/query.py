@@ -199,7 +199,7 @@ def hydrate(conn: Connection, found: list[dict[str, Any]]) -> list[dict[str, Any
         select(ART.c.id, ART.c.title, ART.c.published, ART.c.source, ART.c.url, ART.c.lang)
         .where(ART.c.id.in_(article_ids)))}
     reports: dict[str, int] = dict(conn.execute(  # type: ignore[arg-type]
-        select(E.c.cluster_id, func.count()).where(
+        select(E.c.cluster_id, func.count(func.distinct(E.c.article_id))).where(
             E.c.cluster_id.in_([r["cluster_id"] for r in found]))
         .group_by(E.c.cluster_id)).all())
     out = []

@@ -399,6 +399,14 @@ def info(db: DbOpt = None, config: ConfigOpt = None) -> None:
     except Exception:  # noqa: BLE001 - info must always print
         meta = "not installed"
     table.add_row("model", f"{model} {meta}")
+    from eventwire import supply
+
+    try:
+        problems = supply.verify()
+    except (ModuleNotFoundError, OSError) as exc:
+        problems = [str(exc)]
+    table.add_row("model files", "match the recorded sha256 and official meta" if not problems
+                  else f"[red]{len(problems)} problems[/]: {problems[0]}")
     table.add_row("ontology", ontology.load().version)
     table.add_row("stages", ", ".join(s.name for s in build_stages(Resources(cfg))))
     table.add_row("store", cfg["store"]["url"])

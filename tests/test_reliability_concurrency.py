@@ -163,7 +163,7 @@ Store.open(sys.argv[1]).start_run("race")
 @pytest.mark.parametrize("round_", range(3))
 def test_processes_opening_a_new_store_at_once(tmp_path: Path, round_: int) -> None:
     db, go = tmp_path / "new.db", tmp_path / "go"
-    ready = [tmp_path / f"ready{i}" for i in range(6)]
+    ready = [tmp_path / f"ready{i}" for i in range(8)]
     procs = [subprocess.Popen([sys.executable, "-c", OPEN_AT_ONCE, str(db), str(go), str(r)],
                               stderr=subprocess.PIPE) for r in ready]
     deadline = time.monotonic() + 120
@@ -171,5 +171,5 @@ def test_processes_opening_a_new_store_at_once(tmp_path: Path, round_: int) -> N
         time.sleep(0.01)
     go.touch()
     errors = [p.communicate(timeout=120)[1].decode()[-300:] for p in procs]
-    assert [p.returncode for p in procs] == [0] * 6, errors
-    assert count(db, "runs") == 6
+    assert [p.returncode for p in procs] == [0] * 8, errors
+    assert count(db, "runs") == 8

@@ -78,7 +78,12 @@ def visit(page: Any, base_url: str, route: str) -> None:
 
 
 def ready(page: Any) -> None:
-    page.wait_for_selector('#view[data-ready="true"]', timeout=20_000)
+    """Waits until the page for the current address has rendered: a flag alone could be
+    the previous page's, read before the hashchange handler cleared it."""
+    page.wait_for_function(
+        "() => { const v = document.getElementById('view');"
+        " return v.dataset.ready === 'true' && v.dataset.route === location.hash; }",
+        timeout=20_000)
 
 
 def navigated(page: Any, fragment: str) -> None:

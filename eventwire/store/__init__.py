@@ -7,6 +7,9 @@ killed at any moment leaves no half-written article.
 
 from __future__ import annotations
 
+import itertools
+import random
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
     from eventwire.stages.dedupe import ArticleCopy, Fingerprints
 
 DEFAULT_URL = "sqlite:///eventwire.db"
+OPEN_PATIENCE_S = 60.0  # how long ``Store.open`` retries a SQLite file other processes hold
 
 
 def now() -> str:
@@ -62,6 +66,14 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_busy(exc: OperationalError) -> bool:
+    """SQLite answers "database is locked" at once, without waiting out the busy timeout,
+    where waiting could deadlock: switching a new file to WAL, or turning a read into a
+    write, while another process does the same. Those are safe to try again."""
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     try:
@@ -88,15 +100,21 @@ class Store:
     @classmethod
     def open(cls, url: str = DEFAULT_URL) -> Store:
         engine = make_engine(url)
-        try:
-            with engine.begin() as conn:
-                if current_version(conn) != LATEST:
-                    _lock_for_migration(conn)
-                    migrate(conn)
-        except OperationalError as exc:
-            raise StoreError("E303", f"cannot open the store at {url}: {exc.orig}",
-                             "check the path or server and your permissions") from exc
-        return cls(engine)
+        deadline = time.monotonic() + OPEN_PATIENCE_S
+        for attempt in itertools.count():
+            try:
+                with engine.begin() as conn:
+                    if current_version(conn) != LATEST:
+                        _lock_for_migration(conn)
+                        migrate(conn)
+                return cls(engine)
+            except OperationalError as exc:
+                if not (_sqlite_busy(exc) and time.monotonic() < deadline):
+                    raise StoreError("E303", f"cannot open the store at {url}: {exc.orig}",
+                                     "check the path or server and your permissions") from exc
+                engine.dispose()
+                time.sleep(min(0.5, 0.02 * 2 ** attempt) * random.uniform(0.5, 1.5))
+        raise AssertionError("unreachable")
 
     @property
     def dialect(self) -> str:

@@ -42,7 +42,8 @@ let renderId = 0;
 
 async function route() {
   const id = ++renderId;
-  const { page, arg, params } = parseHash(location.hash);
+  const hash = location.hash;
+  const { page, arg, params } = parseHash(hash);
   hideTooltip();
   document.querySelectorAll("nav a[data-page]").forEach((a) => {
     const active = a.dataset.page === page || (page === "actor" && a.dataset.page === "actors")
@@ -62,7 +63,10 @@ async function route() {
     console.error(err);
     if (id === renderId) clear(view).append(errorBox(err));
   }
-  if (id === renderId) view.dataset.ready = "true";
+  if (id === renderId) {
+    view.dataset.route = hash; // which address the finished page shows: tests wait on both
+    view.dataset.ready = "true";
+  }
 }
 
 async function footer() {

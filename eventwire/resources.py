@@ -41,11 +41,14 @@ class Resources:
 
 
 def _load_nlp(res: Resources) -> Language:
+    """The full model, with its attribute ruler swapped for the faster equivalent."""
     import spacy
+
+    from eventwire.attributes import speed_up
 
     name = res.cfg["pipeline"]["model"]
     try:
-        return spacy.load(name)
+        return speed_up(spacy.load(name))
     except OSError as exc:
         raise EventwireError(
             "E001", f"spaCy model {name!r} is not installed",

@@ -27,11 +27,14 @@ class Work:
 
     ``docs`` maps a sentence index to the spaCy Doc of that sentence alone (only
     candidate sentences are parsed); token ``idx`` values are relative to the sentence,
-    so use :func:`token_span` to get article offsets.
+    so use :func:`token_span` to get article offsets. ``claim_only`` holds the indices of
+    candidate sentences kept only for a reported-speech cue (no event trigger): they are
+    parsed without the NER model, which only the actors of events need.
     """
 
     article: Article
     docs: dict[int, Doc] = field(default_factory=dict)
+    claim_only: set[int] = field(default_factory=set)
     scratch: dict[str, Any] = field(default_factory=dict)
 
     def offset(self, sentence_index: int) -> int:

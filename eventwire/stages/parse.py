@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from eventwire.resources import Resources
 from eventwire.stages import Work
 
+LIGHT_DISABLE = ("ner",)  # components a claim-only sentence does without
+
 
 class Parse:
     name = "parse"
@@ -24,12 +26,19 @@ class Parse:
         self.batch([work])
 
     def batch(self, works: Sequence[Work]) -> None:
-        """Parses the candidate sentences of all ``works`` in one ``nlp.pipe`` stream."""
+        """Parses the candidate sentences of all ``works``: those that may hold an event with
+        every component, those kept only for a claim without NER (about half the cost)."""
         todo = [(w, s.index) for w in works for s in w.article.sentences
                 if s.candidate and s.index not in w.docs]
+        full = [(w, i) for w, i in todo if i not in w.claim_only]
+        light = [(w, i) for w, i in todo if i in w.claim_only]
+        self._pipe(full, ())
+        self._pipe(light, LIGHT_DISABLE)
+
+    def _pipe(self, todo: list[tuple[Work, int]], disable: tuple[str, ...]) -> None:
         texts = (w.article.sentences[i].span.text.replace("\n", " ") for w, i in todo)
-        for (work, index), doc in zip(todo, self.nlp.pipe(texts, batch_size=self.batch_size),
-                                      strict=True):
+        docs = self.nlp.pipe(texts, batch_size=self.batch_size, disable=list(disable))
+        for (work, index), doc in zip(todo, docs, strict=True):
             work.docs[index] = doc
 
 

@@ -63,12 +63,19 @@ class Lexicons:
     cues: frozenset[str] = frozenset()
 
     def keeps(self, sentence_text: str) -> bool:
+        return self.reason(sentence_text) is not None
+
+    def reason(self, sentence_text: str) -> str | None:
+        """Why the sentence is parsed: "event" (an actor and a trigger), "claim" (an actor
+        and a reported-speech cue only) or None (not parsed)."""
         if self.triggers is None or self.actors is None:
-            return True
+            return "event"
         words = {w.lower() for w in _WORD.findall(sentence_text)}
         if words.isdisjoint(self.actors):
-            return False
-        return not words.isdisjoint(self.triggers) or not words.isdisjoint(self.cues)
+            return None
+        if not words.isdisjoint(self.triggers):
+            return "event"
+        return None if words.isdisjoint(self.cues) else "claim"
 
 
 class Segment:
@@ -101,9 +108,11 @@ class Segment:
                 if end <= start:
                     continue
                 span = span_of(text, start, end)
-                keep = self.select_all or self.lexicons.keeps(span.text)
+                why = "event" if self.select_all else self.lexicons.reason(span.text)
+                if why == "claim":
+                    work.claim_only.add(len(article.sentences))
                 article.sentences.append(
-                    Sentence(len(article.sentences), span, para, keep))
+                    Sentence(len(article.sentences), span, para, why is not None))
 
 
 def build(res: Resources) -> Segment:

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from importlib import resources as importlib_resources
 from typing import TYPE_CHECKING, Any
 
+from spacy.attrs import ORTH
+
 from eventwire.errors import EventwireError
 from eventwire.ids import actor_key
 from eventwire.model import Actor, Article, Entity, Span
@@ -149,6 +151,7 @@ class TitleWords:
     not_names: frozenset[str]
     org_words: frozenset[str]
     destinations: dict[str, frozenset[str]] = field(default_factory=dict)
+    head_starts: dict[str, int] = field(default_factory=dict)  # first word -> longest head
 
     def is_title_word(self, word: str) -> bool:
         return (word in self.modifiers or (word,) in self.heads or word in self.portfolios
@@ -166,6 +169,7 @@ class Country:
 class Dictionary:
     index: dict[tuple[str, ...], tuple[Alias, ...]]
     max_len: int
+    starts: dict[str, int]  # first word of an alias -> longest alias starting with it
     countries: dict[str, Country]
     labels: dict[str, str]
     titles: TitleWords
@@ -180,6 +184,8 @@ class Dictionary:
 
 
 def _norm(word: str) -> str:
+    if "’" not in word and "‘" not in word:
+        return word
     return word.replace("’", "'").replace("‘", "'")
 
 
@@ -229,9 +235,9 @@ class _Builder:
         if all(a.entry != entry for a in found):
             found.append(Alias(entry, _case(alias, lower_ok), text))
 
-    def frozen(self) -> tuple[dict[tuple[str, ...], tuple[Alias, ...]], int]:
+    def frozen(self) -> tuple[dict[tuple[str, ...], tuple[Alias, ...]], int, dict[str, int]]:
         index = {k: tuple(v) for k, v in self.index.items()}
-        return index, max((len(k) for k in index), default=1)
+        return index, max((len(k) for k in index), default=1), _starts(index)
 
 
 def _add_countries(b: _Builder, data: dict[str, Any]) -> dict[str, Country]:
@@ -300,7 +306,8 @@ def _titles(b: _Builder, data: dict[str, Any]) -> TitleWords:
         _words(data, "name_particles"),
         frozenset(data.get("not_names", {}).get("words", [])), _words(data, "org_words"),
         {prep: frozenset(w.lower() for w in words)
-         for prep, words in data.get("destinations", {}).items()})
+         for prep, words in data.get("destinations", {}).items()},
+        _starts(heads))
 
 
 def _add_persons(b: _Builder, data: dict[str, Any]) -> None:
@@ -322,8 +329,8 @@ def load_dictionary(res: Resources) -> Dictionary:
     sectors = _toml("sectors.toml")
     _add_nouns(b, sectors)
     titles = _titles(b, _toml("titles.toml"))
-    index, max_len = b.frozen()
-    return Dictionary(index, max_len, countries, dict(sectors["labels"]), titles, cameo)
+    index, max_len, starts = b.frozen()
+    return Dictionary(index, max_len, starts, countries, dict(sectors["labels"]), titles, cameo)
 
 
 def dictionary(res: Resources) -> Dictionary:
@@ -493,9 +500,10 @@ def match_hits(d: Dictionary, doc: Doc, words: list[str],
                published: str | None = None) -> list[Hit]:
     """Longest dictionary matches, left to right, not overlapping."""
     hits: list[Hit] = []
+    low = [w.lower() for w in words]
     i, n = 0, len(words)
     while i < n:
-        hit = _longest_at(d, doc, words, i, published)
+        hit = _longest_at(d, doc, low, i, published)
         if hit is None:
             i += 1
             continue
@@ -504,12 +512,14 @@ def match_hits(d: Dictionary, doc: Doc, words: list[str],
     return hits
 
 
-def _longest_at(d: Dictionary, doc: Doc, words: list[str], i: int,
+def _longest_at(d: Dictionary, doc: Doc, low: list[str], i: int,
                 published: str | None) -> Hit | None:
-    if _partisan(words, i):
+    """The longest alias at word ``i`` (``low``: the sentence's words in lower case)."""
+    longest = d.starts.get(low[i], 0)
+    if not longest or _partisan(low, i):
         return None  # "pro-Syrian ministers", "anti-US protests": not Syria, not the US
-    for size in range(min(d.max_len, len(words) - i), 0, -1):
-        aliases = d.index.get(tuple(w.lower() for w in words[i:i + size]))
+    for size in range(min(longest, len(low) - i), 0, -1):
+        aliases = d.index.get(tuple(low[i:i + size]))
         if not aliases:
             continue
         texts = [doc[j].text for j in range(i, i + size)]
@@ -602,8 +612,17 @@ def _of_between(s: Sent, end: int, start: int) -> bool:
 # ---------------------------------------------------------------- titles and names
 
 
+def _starts(keys: Iterable[tuple[str, ...]]) -> dict[str, int]:
+    """First word -> length of the longest key that starts with it."""
+    out: dict[str, int] = {}
+    for key in keys:
+        out[key[0]] = max(out.get(key[0], 0), len(key))
+    return out
+
+
 def _head_at(t: TitleWords, words: list[str], i: int) -> tuple[int, str | None] | None:
-    for size in range(min(t.head_len, len(words) - i), 0, -1):
+    longest = t.head_starts.get(words[i].lower(), 0)
+    for size in range(min(longest, len(words) - i), 0, -1):
         key = tuple(w.lower() for w in words[i:i + size])
         if key in t.heads:
             return size, t.heads[key]
@@ -814,7 +833,9 @@ class Actors:
         parsed = doc is not None and doc.has_annotation("DEP")
         if doc is None:
             doc = self.tokenizer.make_doc(sentence.span.text.replace("\n", " "))
-        return Sent(index, sentence.span.start, doc, parsed, [_norm(t.text) for t in doc])
+        strings = doc.vocab.strings
+        words = [_norm(strings[orth]) for orth in doc.to_array(ORTH).tolist()] if len(doc) else []
+        return Sent(index, sentence.span.start, doc, parsed, words)
 
     @staticmethod
     def _with_text(article: Article, actor: Actor) -> Actor:

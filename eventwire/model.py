@@ -7,7 +7,8 @@ always equals ``s.text``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
 from typing import Any
 
 
@@ -185,3 +186,23 @@ class Failure:
     hint: str = ""
     record: str | None = None
     stage: str = "read"
+
+
+def plain(value: Any) -> Any:
+    """The model as plain dicts, lists and values: what ``dataclasses.asdict`` gives, without
+    its deep copy of every leaf (several times faster on a coded article)."""
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None

@@ -4,17 +4,16 @@ generated from the dataclasses in :mod:`eventwire.model`."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from importlib import resources
 from typing import Any
 
-from eventwire.model import Article
+from eventwire.model import Article, plain
 
 SCHEMA_FILE = "schema/article.schema.json"
 
 
 def article_dict(article: Article) -> dict[str, Any]:
-    return asdict(article)
+    return plain(article)  # type: ignore[no-any-return]
 
 
 def article_json(article: Article, indent: int | None = None) -> str:

@@ -20,7 +20,7 @@ T = TypeVar("T")
 
 
 def article_to_json(article: Article) -> str:
-    return json.dumps(dataclasses.asdict(article), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(model.plain(article), ensure_ascii=False, separators=(",", ":"))
 
 
 def article_from_json(raw: str) -> Article:
@@ -28,7 +28,7 @@ def article_from_json(raw: str) -> Article:
 
 
 def failure_to_json(failure: Failure) -> str:
-    return json.dumps(dataclasses.asdict(failure), ensure_ascii=False)
+    return json.dumps(model.plain(failure), ensure_ascii=False)
 
 
 def failure_from_json(raw: str) -> Failure:

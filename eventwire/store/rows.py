@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any
 
 from eventwire.ids import actor_key, digest
-from eventwire.model import Actor, Article, Event, Quote
+from eventwire.model import Actor, Article, Event, Quote, plain
 
 ANNOTATED = ("sentences", "entities", "actors", "times", "places", "quotes")
 
@@ -25,9 +24,8 @@ def key_of(actor: Actor) -> str:
 
 
 def article_row(article: Article, version: str, now: str) -> dict[str, Any]:
-    notes: dict[str, Any] = {name: [asdict(x) for x in getattr(article, name)]
-                             for name in ANNOTATED}
-    notes["dateline"] = asdict(article.dateline) if article.dateline else None
+    notes: dict[str, Any] = {name: plain(getattr(article, name)) for name in ANNOTATED}
+    notes["dateline"] = plain(article.dateline) if article.dateline else None
     notes["meta"] = article.meta
     return {
         "id": article.id, "title": article.title, "text": article.text,

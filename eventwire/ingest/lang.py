@@ -82,10 +82,14 @@ def detect(text: str, title: str | None = None) -> str | None:
         return None
     if count >= _FAST_MIN_WORDS and share >= _FAST_EN_SHARE:
         return "en"
+    if share >= _GLUE_EN_SHARE:
+        return "en"  # before langdetect, which could only agree (tables with English glue)
+    if _wordiness(sample) < _MIN_WORDINESS:
+        return None  # a table of figures: too little running text, and langdetect is slow
     found = _langdetect(sample)
-    if found == "en" or share >= _GLUE_EN_SHARE:
+    if found == "en":
         return "en"
-    if found is None or _wordiness(sample) < _MIN_WORDINESS:
+    if found is None:
         return None
     return _cjk_by_script(sample, found) if found in _CJK else found
 

@@ -51,3 +51,15 @@ def test_stage_counts_what_it_added(resources) -> None:
     result = Pipeline(resources).process([_article(text)])
     assert result.stats["segment"].added == 2
     assert all(s.seconds >= 0 for s in result.stats.values())
+
+
+def test_cheap_pass_reasons(resources) -> None:
+    """Event sentences are kept for their trigger (also inside a hyphenated word, which the
+    parser splits), claim-only sentences for their cue, the rest not at all."""
+    from eventwire.stages.segment import build
+
+    lex = build(resources).lexicons
+    assert lex.reason("Egypt made a counter-offer to Sudan on Monday.") == "event"
+    assert lex.reason("Russian troops attacked the town.") == "event"
+    assert lex.reason("\"Our position is clear,\" the Russian minister said.") == "claim"
+    assert lex.reason("The weather in Oslo was mild.") is None

@@ -97,7 +97,7 @@ class Events:
         if cues.sport_article(article.text, self.lex, article.title):
             return []
         found: list[Candidate] = []
-        for index in sorted(work.docs):
+        for index in sorted(work.docs.keys() - work.claim_only):  # no trigger in a claim-only one
             found.extend(self.sentence_candidates(work, article.sentences[index],
                                                   work.docs[index]))
         return found

@@ -71,6 +71,7 @@ class Lexicons:
         if self.triggers is None or self.actors is None:
             return "event"
         words = {w.lower() for w in _WORD.findall(sentence_text)}
+        words.update([part for w in words if "-" in w for part in w.split("-")])  # counter-offer
         if words.isdisjoint(self.actors):
             return None
         if not words.isdisjoint(self.triggers):

@@ -64,6 +64,9 @@ def coded(a: Actor) -> tuple[str | None, str | None, str]:
     ("The Afghan government forces are unable to cope.", "Afghan government forces",
      ("AFG", "MIL", "country")),
     ("Turkish police detained 40 people.", "Turkish police", ("TUR", "COP", "country")),
+    ("Istanbul police detained 40 people.", "Istanbul police", ("TUR", "COP", "country")),
+    ("Rio de Janeiro police raided the slum.", "Rio de Janeiro police",
+     ("BRA", "COP", "country")),
     ("Russia's foreign ministry protested.", "Russia's foreign ministry",
      ("RUS", "GOV", "org")),
     ("The government of Turkmenistan approved it.", "government of Turkmenistan",
@@ -83,6 +86,14 @@ def test_countries_demonyms_capitals_and_sectors(code: Code, text: str, span: st
 def test_places_and_lookalikes_are_not_actors(code: Code, text: str) -> None:
     a = code(text)
     assert all(x.code not in ("RUS", "QAT", "USA") for x in a.actors), a.actors
+
+
+@pytest.mark.parametrize("text", [
+    "Valencia police detained 40 people.",  # Valencia, Venezuela vs Valencia, Spain
+    "Sunday police detained 40 people.",  # not a city
+])
+def test_only_a_large_unambiguous_city_gives_its_country(code: Code, text: str) -> None:
+    assert all(a.country is None for a in code(text).actors if a.sector == "COP")
 
 
 def test_lower_case_and_pronoun_us_are_not_countries(code: Code) -> None:

@@ -45,11 +45,15 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
+    from eventwire.gazetteer import Gazetteer
     from eventwire.resources import Resources
 
 DATA_DIR = "data/actors"
 COUNTRYISH = frozenset({"country", "demonym", "capital"})
 ORGISH = frozenset({"org", "institution"})
+CITY_MIN_POPULATION = 100_000  # a city that gives "<city> police" its country
+CITY_DOMINANCE = 5  # ... and is this many times as populous as a namesake elsewhere
+CITY_PARTICLES = frozenset({"de", "da", "do", "del", "di", "al", "el", "la", "es", "sur", "am"})
 POSSESSIVE = frozenset({"'s", "’s", "'"})
 CHAIN_PREPS = frozenset({"of", "for", "to", "at", "on"})
 INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any", "no", "each", "every"})
@@ -587,6 +591,45 @@ def _extends(s: Sent, last: Phrase, hit: Hit, published: str | None) -> bool:
     return last.country is not None or last.head is not None
 
 
+def city_prefix(s: Sent, phrases: list[Phrase], gaz: Gazetteer) -> None:
+    """ "Istanbul police", "Karachi authorities": a large city named right before an
+    institution or group noun that has no country gives it the city's country, when no
+    other place of that name elsewhere comes close in population."""
+    hits = s.hit_tokens
+    for p in phrases:
+        if p.country is not None or p.head is None or p.head.type not in ("institution", "noun"):
+            continue
+        for size in (3, 2, 1):
+            start = p.start - size
+            words = s.words[max(start, 0):p.start]
+            if start < 0 or any(i in hits for i in range(start, p.start)):
+                continue
+            if _name_words(words):
+                country = _city_country(gaz, " ".join(words))
+                if country is not None:
+                    p.start, p.country = start, country
+                    break
+
+
+def _name_words(words: list[str]) -> bool:
+    """Capitalised words, with lower-case particles only inside ("Rio de Janeiro")."""
+    return (bool(words) and all(w.isalpha() for w in words) and words[0][:1].isupper()
+            and words[-1][:1].isupper()
+            and all(w[:1].isupper() or w in CITY_PARTICLES for w in words))
+
+
+def _city_country(gaz: Gazetteer, name: str) -> str | None:
+    places = sorted((c for c in gaz.lookup(name) if c.fclass == "P" and c.iso3),
+                    key=lambda c: -c.population)
+    if not places or places[0].population < CITY_MIN_POPULATION:
+        return None
+    top = places[0]
+    if any(c.population * CITY_DOMINANCE > top.population for c in places[1:]
+           if c.iso3 != top.iso3):
+        return None
+    return top.iso3
+
+
 def _attach_of(s: Sent, phrases: list[Phrase]) -> list[Phrase]:
     """ "the government of Turkmenistan": a country after "of" gives the phrase its country."""
     out: list[Phrase] = []
@@ -815,8 +858,11 @@ class Actors:
     name = "actors"
 
     def __init__(self, res: Resources) -> None:
+        from eventwire.gazetteer import open_gazetteer
+
         self.d = dictionary(res)
         self.tokenizer = res.segmenter
+        self.gaz = open_gazetteer(res)
 
     def __call__(self, work: Work) -> None:
         article = work.article
@@ -847,6 +893,7 @@ class Actors:
     def _sentence(self, work: Work, s: Sent, state: ArticleState) -> None:
         s.hits = match_hits(self.d, s.doc, s.words, state.published)
         s.phrases = build_phrases(s, state.published)
+        city_prefix(s, s.phrases, self.gaz)
         if s.parsed:
             for title in find_titles(self.d, s):
                 self._title(s, title, state)

@@ -34,7 +34,7 @@ T9\tDiscard 0 3\tThe
 
 @pytest.fixture(scope="module")
 def eval_res():
-    """Resources that parse every sentence, as the eval does (loaded once for the module)."""
+    """The eval's resources: the configured pipeline (loaded once for the module)."""
     return quotes.eval_resources()
 
 

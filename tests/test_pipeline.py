@@ -62,4 +62,5 @@ def test_cheap_pass_reasons(resources) -> None:
     assert lex.reason("Egypt made a counter-offer to Sudan on Monday.") == "event"
     assert lex.reason("Russian troops attacked the town.") == "event"
     assert lex.reason("\"Our position is clear,\" the Russian minister said.") == "claim"
+    assert lex.reason("\"We are ready,\" he said.") == "claim"  # no actor named: still a claim
     assert lex.reason("The weather in Oslo was mild.") is None

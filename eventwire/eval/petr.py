@@ -4,9 +4,9 @@ The file holds ``<Sentence id date ...>`` records, each with ``<EventCoding even
 sourcecode targetcode>`` rows (or ``noevents="True"``) and a ``<Text>`` (rebuilt from the
 CoNLL-U ``<Parse>`` where it is empty). The records are not well-formed XML (self-closed
 ``<Sentence/>`` tags followed by ``</Sentence>``), so they are read with a tolerant scanner.
-Each text is coded by eventwire's pipeline (every sentence parsed), then every gold coding
-whose CAMEO root maps to a PLOVER type (01/02 have none and are skipped) is compared with the
-best-matching predicted event of that text.
+Each text is coded by eventwire's pipeline as configured (the default cheap pass), then every
+gold coding whose CAMEO root maps to a PLOVER type (01/02 have none and are skipped) is
+compared with the best-matching predicted event of that text.
 
 CAMEO actor codes (../shared/PLOVER.md): the first 3-letter unit is the country (``---`` for
 unknown) or a transnational type (IGO, NGO, IMG, MNC) followed by the organisation; the first
@@ -279,11 +279,12 @@ def score_records(records: list[Record], articles: dict[str, Article],
 # ---------------------------------------------------------------- running
 
 
-def _resources(select: str) -> Resources:
+def _resources(select: str | None) -> Resources:
+    """The configured pipeline (what users get), or another ``pipeline.select``."""
     from eventwire import config
     from eventwire.resources import Resources
 
-    return Resources(config.load(overrides={"pipeline": {"select": select}}))
+    return Resources(config.load(overrides={"pipeline": {"select": select}} if select else None))
 
 
 def code_records(records: list[Record], res: Resources) -> tuple[dict[str, Article], list[str]]:
@@ -305,7 +306,7 @@ def _cameo_prefixes(res: Resources) -> dict[str, str]:
     return dict(actors.dictionary(res).cameo)
 
 
-def run(path: str, select: str = "all") -> dict[str, Any]:
+def run(path: str, select: str | None = None) -> dict[str, Any]:
     """Codes every record of ``path`` and scores it; JSON-serialisable result."""
     records = read_records(path)
     res = _resources(select)

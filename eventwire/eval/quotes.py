@@ -1,8 +1,9 @@
 """`eventwire eval quotes DIR`: attribution (who said what) against PolNeAR brat standoff.
 
 DIR is a PolNeAR split (``text/*.txt`` and ``attributions/*.ann``). Each article runs through
-eventwire's pipeline with every sentence parsed (stages segment, parse, actors, attribution)
-and its quotes are scored against the gold attributions.
+eventwire's pipeline as configured (by default the cheap pass parses sentences with an event
+or a reported-speech cue; stages segment, parse, actors, attribution) and its quotes are
+scored against the gold attributions.
 
 Scoring (loose, one-to-one):
 - a predicted quote matches a gold attribution with a Source when the predicted speaker span
@@ -208,12 +209,12 @@ def _run_stage(stage: Stage, works: list[Work]) -> None:
 
 
 def eval_resources() -> Resources:
-    """Resources whose pipeline parses every sentence (the attribution eval needs quotes in
-    sentences the event pre-filter would skip)."""
+    """Resources with the configured pipeline: by default the cheap pass keeps every sentence
+    with a reported-speech cue, so the figure is what users get."""
     from eventwire import config
     from eventwire.resources import Resources
 
-    return Resources(config.load(overrides={"pipeline": {"select": "all"}}))
+    return Resources(config.load())
 
 
 def run(path: str, limit: int | None = None, res: Resources | None = None) -> dict[str, Any]:

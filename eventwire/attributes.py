@@ -14,7 +14,7 @@ tags, parts of speech, morphology and lemmas are identical to the original pipel
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from spacy.attrs import MORPH, POS, TAG
@@ -54,7 +54,7 @@ class FastAttributes:
                 hit = self.table.get(tag)
                 if hit is not None:
                     values[i] = hit
-            doc.from_array([POS, MORPH], values.astype(np.uint64))
+            doc.from_array([POS, MORPH], values.astype(np.uint64))  # type: ignore[arg-type]
         return self.exceptions(doc)
 
     def pipe(self, docs: Any, batch_size: int = 128) -> Any:
@@ -85,10 +85,10 @@ def speed_up(nlp: Language) -> Language:
     """Replaces ``attribute_ruler`` by :class:`FastAttributes` in place, where it applies."""
     if "attribute_ruler" not in nlp.pipe_names:
         return nlp
-    patterns = nlp.get_pipe("attribute_ruler").patterns
+    patterns = cast(AttributeRuler, nlp.get_pipe("attribute_ruler")).patterns
     if tag_map_length(patterns) == 0:
         return nlp
-    fast = nlp.add_pipe(NAME, before="attribute_ruler")
+    fast = cast(FastAttributes, nlp.add_pipe(NAME, before="attribute_ruler"))
     fast.copy_rules(patterns)
     nlp.remove_pipe("attribute_ruler")
     return nlp

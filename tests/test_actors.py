@@ -91,6 +91,8 @@ def test_places_and_lookalikes_are_not_actors(code: Code, text: str) -> None:
 @pytest.mark.parametrize("text", [
     "Valencia police detained 40 people.",  # Valencia, Venezuela vs Valencia, Spain
     "Sunday police detained 40 people.",  # not a city
+    "Norfolk police detained 40 people.",  # a US city, and an English county
+    "Drug police detained 40 people.",  # a town in India, but here not a place
 ])
 def test_only_a_large_unambiguous_city_gives_its_country(code: Code, text: str) -> None:
     assert all(a.country is None for a in code(text).actors if a.sector == "COP")

@@ -53,6 +53,7 @@ COUNTRYISH = frozenset({"country", "demonym", "capital"})
 ORGISH = frozenset({"org", "institution"})
 CITY_MIN_POPULATION = 100_000  # a city that gives "<city> police" its country
 CITY_DOMINANCE = 5  # ... and is this many times as populous as a namesake elsewhere
+PLACE_LABELS = frozenset({"GPE", "LOC"})
 CITY_PARTICLES = frozenset({"de", "da", "do", "del", "di", "al", "el", "la", "es", "sur", "am"})
 POSSESSIVE = frozenset({"'s", "’s", "'"})
 CHAIN_PREPS = frozenset({"of", "for", "to", "at", "on"})
@@ -593,8 +594,11 @@ def _extends(s: Sent, last: Phrase, hit: Hit, published: str | None) -> bool:
 
 def city_prefix(s: Sent, phrases: list[Phrase], gaz: Gazetteer) -> None:
     """ "Istanbul police", "Karachi authorities": a large city named right before an
-    institution or group noun that has no country gives it the city's country, when no
-    other place of that name elsewhere comes close in population."""
+    institution or group noun that has no country gives it the city's country, when the NER
+    model tagged the name as a place and no other place of that name elsewhere comes close in
+    population (nor a region of another country has it: "Norfolk")."""
+    if not (s.parsed and s.doc.has_annotation("ENT_IOB")):
+        return  # no NER here (claim-only or unparsed sentence): "Drug", "Hayden" stay names
     hits = s.hit_tokens
     for p in phrases:
         if p.country is not None or p.head is None or p.head.type not in ("institution", "noun"):
@@ -604,7 +608,8 @@ def city_prefix(s: Sent, phrases: list[Phrase], gaz: Gazetteer) -> None:
             words = s.words[max(start, 0):p.start]
             if start < 0 or any(i in hits for i in range(start, p.start)):
                 continue
-            if _name_words(words):
+            if (_name_words(words)
+                    and all(s.doc[i].ent_type_ in PLACE_LABELS for i in range(start, p.start))):
                 country = _city_country(gaz, " ".join(words))
                 if country is not None:
                     p.start, p.country = start, country
@@ -619,14 +624,16 @@ def _name_words(words: list[str]) -> bool:
 
 
 def _city_country(gaz: Gazetteer, name: str) -> str | None:
-    places = sorted((c for c in gaz.lookup(name) if c.fclass == "P" and c.iso3),
-                    key=lambda c: -c.population)
+    found = gaz.lookup(name)
+    places = sorted((c for c in found if c.fclass == "P" and c.iso3), key=lambda c: -c.population)
     if not places or places[0].population < CITY_MIN_POPULATION:
         return None
     top = places[0]
     if any(c.population * CITY_DOMINANCE > top.population for c in places[1:]
            if c.iso3 != top.iso3):
         return None
+    if any(c.fclass == "A" and c.iso3 != top.iso3 for c in found):
+        return None  # also a region of another country
     return top.iso3
 
 

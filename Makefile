@@ -40,6 +40,7 @@ eval: $(STAMP)
 lock:
 	$(BIN)/python -m pip install -q uv==0.9.30
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes --extra dev --extra ray -o requirements.lock pyproject.toml
+	sed -i '1i # Pinned with hashes: `make lock` regenerates it from pyproject.toml (uv pip compile --generate-hashes).' requirements.lock
 
 vendor:
 	bash scripts/vendor.sh

@@ -2,6 +2,7 @@
 
     python bench/bench_throughput.py ingest --db FILE --workers N PATH...   end to end into SQLite
     python bench/bench_throughput.py bare --workers N PATH...               nlp.pipe, all components
+    python bench/bench_throughput.py bare --matmul numpy --workers N PATH...  same, numpy's BLAS
     python bench/bench_throughput.py keep --shared DIR                      cheap-pass keep rate
 
 Each prints one JSON object on its last line of stdout.
@@ -61,14 +62,23 @@ def bare(args: argparse.Namespace) -> dict[str, object]:
     from eventwire import config
 
     items = list(texts(args.paths))
-    nlp = spacy.load(config.load()["pipeline"]["model"])
+    name = config.load()["pipeline"]["model"]
+    if args.matmul == "numpy":  # as eventwire's default loads it: one BLAS thread per process
+        from thinc.api import use_ops
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1, user_api="blas")
+        with use_ops("numpy", use_blis=False):
+            nlp = spacy.load(name)
+    else:  # spaCy as shipped (blis)
+        nlp = spacy.load(name)
     t0 = time.perf_counter()
     n = 0
     for _ in nlp.pipe(items, n_process=args.workers, batch_size=args.batch):
         n += 1
     wall = time.perf_counter() - t0
     return {"wall": wall, "texts": n, "words": sum(map(words, items)),
-            "components": nlp.pipe_names, "workers": args.workers}
+            "components": nlp.pipe_names, "workers": args.workers, "matmul": args.matmul}
 
 
 def keep(args: argparse.Namespace) -> dict[str, object]:
@@ -103,6 +113,8 @@ def main() -> None:
     p = sub.add_parser("bare")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--matmul", choices=["blis", "numpy"], default="blis",
+                   help="blis: spaCy as shipped (the reference); numpy: numpy's BLAS")
     p.add_argument("paths", nargs="+")
     p = sub.add_parser("keep")
     p.add_argument("--shared", default=str(ROOT.parent / "shared"))

@@ -8,7 +8,10 @@ Each step runs in its own process; peak RSS is sampled over that process and all
 descendants (worker processes, Ray's daemons) and summed. End to end = reading, coding
 (default configuration: cheap pass, then the full model on candidate sentences) and writing
 into a fresh SQLite store, start-up included. Bare spaCy = ``nlp.pipe`` with every
-component of the same model over the same article texts with the same worker count.
+component of the same model, as spaCy ships it (blis for matrix products), over the same
+article texts with the same worker count: the issue's reference. eventwire builds the model
+on numpy's BLAS instead (``pipeline.matmul``), so the step ``bare_numpy`` also measures bare
+spaCy on numpy's BLAS, to show how much of the ratio that choice alone gives.
 The full run takes over 20 minutes on this 2-core machine, so the default is the quick run;
 the output says which one ran.
 """
@@ -34,7 +37,7 @@ CORPORA = {"reuters": "reuters21578.jsonl", "gigaword": "gigaword-afp-xinhua.jso
            "bbc": "bbc-news.jsonl"}
 QUICK_LIMIT = 1500
 QUICK_RAY_LIMIT = 400
-STEPS = ("e2e", "bare", "keep", "ray", "api")
+STEPS = ("e2e", "bare", "bare_numpy", "keep", "ray", "api")
 
 
 # ------------------------------------------------------------------- memory of a tree
@@ -187,6 +190,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                     str(args.workers), *inputs])
             report["bare"] = {**res, "peak_rss": peak}
             print(_bare(report), flush=True)
+        if "bare_numpy" not in skip:
+            res, peak, wall = step([str(BENCH / "bench_throughput.py"), "bare", "--matmul",
+                                    "numpy", "--workers", str(args.workers), *inputs])
+            report["bare_numpy"] = {**res, "peak_rss": peak}
+            print(_bare_numpy(report), flush=True)
         if "keep" not in skip:
             res, _, _ = step([str(BENCH / "bench_throughput.py"), "keep", "--shared",
                               str(SHARED)])
@@ -237,6 +245,19 @@ def _bare(r: dict[str, Any]) -> str:
         r["ratio"], r["cpu_ratio"] = ratio, b["cpu"] / r["e2e"]["cpu"]
         text += (f"\nend to end / bare spaCy throughput: {ratio:.2f}x (target >= 2x); by CPU "
                  f"seconds (steadier when others load the machine): {r['cpu_ratio']:.2f}x")
+    return text
+
+
+def _bare_numpy(r: dict[str, Any]) -> str:
+    b = r["bare_numpy"]
+    text = (f"bare spaCy on numpy's BLAS (the matrix products eventwire's default uses; not the "
+            f"issue's reference): {b['wall']:.1f} s, {b['words'] / b['wall']:,.0f} words/s; "
+            f"CPU {b['cpu']:.0f} s")
+    if "e2e" in r:
+        r["ratio_numpy"] = b["wall"] / r["e2e"]["wall"]
+        r["cpu_ratio_numpy"] = b["cpu"] / r["e2e"]["cpu"]
+        text += (f"\nend to end / bare spaCy on the same BLAS: {r['ratio_numpy']:.2f}x; by CPU "
+                 f"seconds {r['cpu_ratio_numpy']:.2f}x")
     return text
 
 

@@ -196,7 +196,16 @@ _WORKER: dict[str, Pipeline] = {}
 
 
 def _init_worker(cfg: config_mod.Config) -> None:
+    one_blas_thread()
     _WORKER["pipeline"] = Pipeline(Resources(cfg))
+
+
+def one_blas_thread() -> None:
+    """Matrix products in this worker process use one thread: each worker is one CPU, and
+    N workers each starting a BLAS thread per core would fight over the cores."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _work(batch: list[Article]) -> BatchResult:

@@ -41,14 +41,20 @@ class Resources:
 
 
 def _load_nlp(res: Resources) -> Language:
-    """The full model, with its attribute ruler swapped for the faster equivalent."""
+    """The full model, with its attribute ruler and lemmatizer swapped for faster
+    equivalents, its layers built on the configured matrix-product backend."""
     import spacy
+    from thinc.api import use_ops
 
     from eventwire.attributes import speed_up
 
-    name = res.cfg["pipeline"]["model"]
+    name, matmul = res.cfg["pipeline"]["model"], res.cfg["pipeline"]["matmul"]
+    if matmul not in ("numpy", "blis"):
+        raise EventwireError("E015", f"pipeline.matmul = {matmul!r} is not known",
+                             "use numpy or blis")
     try:
-        return speed_up(spacy.load(name))
+        with use_ops("numpy", use_blis=matmul == "blis"):  # layers keep the ops they load with
+            return speed_up(spacy.load(name))
     except OSError as exc:
         raise EventwireError(
             "E001", f"spaCy model {name!r} is not installed",

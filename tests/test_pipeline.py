@@ -91,3 +91,33 @@ def test_plain_is_asdict_without_copies(resources) -> None:
     article = Pipeline(resources).process([_article(text)]).articles[0]
     assert article.events and article.quotes
     assert plain(article) == dataclasses.asdict(article)
+
+
+def test_model_matrix_products_follow_the_config(resources) -> None:
+    """The default builds the model on numpy's BLAS (same annotations as blis, less time);
+    an unknown backend is a clear set-up error."""
+    import pytest
+
+    from eventwire import config as config_mod
+    from eventwire.errors import EventwireError
+    from eventwire.resources import Resources
+
+    ops = resources.nlp.get_pipe("tok2vec").model.ops
+    assert type(ops).__name__ == "NumpyOps" and ops.use_blis is False
+    bad = Resources(config_mod.load(overrides={"pipeline": {"matmul": "gpu"}}))
+    with pytest.raises(EventwireError) as err:
+        bad.nlp  # noqa: B018 - loading is the point
+    assert err.value.code == "E015"
+
+
+def test_one_blas_thread_in_a_worker() -> None:
+    import subprocess
+    import sys
+
+    code = ("from eventwire.pipeline import one_blas_thread; one_blas_thread(); "
+            "from threadpoolctl import threadpool_info; "
+            "print(sorted({i['num_threads'] for i in threadpool_info() "
+            "if i['user_api'] == 'blas'}))")
+    out = subprocess.run([sys.executable, "-c", "import numpy; " + code],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[1]"

@@ -30,7 +30,7 @@ from typing import Any
 
 from eventwire import config as config_mod
 from eventwire.jobs import IngestSummary, _resume_points, near_duplicates
-from eventwire.pipeline import merge_stats
+from eventwire.pipeline import merge_stats, one_blas_thread
 from eventwire.scale import partitions
 from eventwire.scale.shards import Piece, Shard, plan
 from eventwire.store import Store, schema
@@ -47,6 +47,7 @@ class RayCoder:
                  known: Any) -> None:
         import ray
 
+        one_blas_thread()
         ids = ray.get(known) if isinstance(known, ray.ObjectRef) else known
         self.coder = partitions.ShardCoder(cfg, options, ids)
         self.out = out

@@ -80,6 +80,24 @@ def test_a_lookup_lemmatizer_is_left_alone() -> None:
     assert speed_up(nlp).pipe_names == ["lemmatizer"]
 
 
+def test_numpy_blas_gives_the_same_annotations(models: tuple[spacy.Language, spacy.Language],
+                                               shared: Path) -> None:
+    """eventwire builds the model on numpy's BLAS (``pipeline.matmul``) instead of blis: the
+    annotations of sampled news stay exactly those of spaCy as shipped."""
+    from thinc.api import use_ops
+
+    texts = []
+    for name in ("gigaword-afp-xinhua.jsonl", "reuters21578.jsonl", "bbc-news.jsonl"):
+        with (shared / "corpora" / name).open(encoding="utf-8") as fh:
+            texts += [json.loads(line)["text"][:2000] for line in itertools.islice(fh, 5, 805, 20)]
+    with use_ops("numpy", use_blis=False):
+        numpy_model = speed_up(spacy.load(MODEL))
+    assert numpy_model.get_pipe("tok2vec").model.ops.use_blis is False
+    original = models[0]
+    for a, b in zip(original.pipe(texts), numpy_model.pipe(texts), strict=True):
+        assert annotations(b) == annotations(a)
+
+
 def test_model_without_a_tag_map_is_left_alone() -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe("attribute_ruler").add(patterns=[[{"LOWER": "x"}]], attrs={"LEMMA": "y"})

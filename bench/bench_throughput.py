@@ -41,8 +41,10 @@ def words(text: str) -> int:
 def ingest(args: argparse.Namespace) -> dict[str, object]:
     from eventwire import config
     from eventwire.jobs import ingest as run_ingest
+    from eventwire.pipeline import one_blas_thread
     from eventwire.store import Store
 
+    one_blas_thread()  # as the eventwire command does
     cfg = config.load(overrides={"pipeline": {"workers": args.workers}})
     store = Store.open(args.db)
     t0 = time.perf_counter()

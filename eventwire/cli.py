@@ -27,6 +27,14 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
 eval_app = typer.Typer(no_args_is_help=True, help="Measure quality on gold data.")
 app.add_typer(eval_app, name="eval")
 
+
+@app.callback()
+def _process_setup() -> None:
+    """News articles in, PLOVER political event data out, with evidence."""
+    from eventwire.pipeline import one_blas_thread
+
+    one_blas_thread()  # this process codes with the model: one BLAS thread (see stages/parse.py)
+
 out = Console()
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])

@@ -121,3 +121,39 @@ def test_one_blas_thread_in_a_worker() -> None:
     out = subprocess.run([sys.executable, "-c", "import numpy; " + code],
                          capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[1]"
+
+
+def test_parse_uses_one_blas_thread_and_restores() -> None:
+    """Called from another program, the parse stage limits BLAS to one thread only while it
+    parses; the caller's setting is left as it was."""
+    import subprocess
+    import sys
+
+    code = (
+        "from threadpoolctl import threadpool_info\n"
+        "def n(): return sorted({i['num_threads'] for i in threadpool_info() "
+        "if i['user_api'] == 'blas'})\n"
+        "from threadpoolctl import threadpool_limits\n"
+        "threadpool_limits(limits=2, user_api='blas')\n"
+        "from eventwire.resources import Resources\n"
+        "from eventwire.stages.parse import build\n"
+        "p = build(Resources())\n"
+        "with p._one_blas_thread():\n"
+        "    inside = n()\n"
+        "print(inside, n())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[1] [2]"
+
+
+def test_one_blas_thread_before_numpy_loads() -> None:
+    import subprocess
+    import sys
+
+    code = ("from eventwire.pipeline import one_blas_thread; one_blas_thread(); import numpy; "
+            "from threadpoolctl import threadpool_info; "
+            "print(sorted({i['num_threads'] for i in threadpool_info() "
+            "if i['user_api'] == 'blas'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[1]"

@@ -66,19 +66,6 @@ def test_cheap_pass_reasons(resources) -> None:
     assert lex.reason("The weather in Oslo was mild.") is None
 
 
-def test_cheap_pass_checks_trigger_word_conditions(resources) -> None:
-    """A trigger whose every sense needs a word or an object of a kind keeps the sentence
-    for the full model only when one is there, in any form (irregular ones included)."""
-    from eventwire.stages.segment import build
-
-    lex = build(resources).lexicons
-    assert lex.reason("Russia received the award in Paris.") is None
-    assert lex.reason("Russia received aid from China.") == "event"
-    assert lex.reason("Russia received 40 tonnes of food aid.") == "event"
-    assert lex.reason("Kenya and Uganda signed two memoranda in Nairobi.") == "event"  # memorandum
-    assert lex.requires.get("attacked", frozenset()) is None  # no condition: always kept
-
-
 def test_plain_is_asdict_without_copies(resources) -> None:
     """``model.plain`` (the fast conversion the store and exports use) gives exactly what
     ``dataclasses.asdict`` gives on a fully coded article."""

@@ -31,7 +31,7 @@ from eventwire.resources import Resources
 from eventwire.stages import Work, token_span
 from eventwire.stages import events_args as args
 from eventwire.stages import events_cues as cues
-from eventwire.stages.events_lexicon import Lexicon, Sense, forms_of, lexicon, requirements, verbal
+from eventwire.stages.events_lexicon import Lexicon, Sense, forms_of, lexicon, verbal
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -45,28 +45,6 @@ WEIGHTS = {"actor": 0.1, "second_party": 0.2, "lone_party": -0.2, "missing_recip
 def trigger_forms(res: Resources) -> frozenset[str]:
     """Lower-cased surface forms (all inflections) of every trigger, for the cheap pass."""
     return res.get("events.trigger_forms", lambda r: forms_of(lexicon(r)))
-
-
-def trigger_requirements(res: Resources) -> dict[str, frozenset[str] | None]:
-    """Trigger form -> words a sentence must contain for it to fire (None: nothing), for the
-    cheap pass; irregular forms come from the model's lemmatizer tables."""
-    return res.get("events.trigger_requirements",
-                   lambda r: requirements(lexicon(r), _irregular_forms(r)))
-
-
-def _irregular_forms(res: Resources) -> dict[str, set[str]]:
-    """Lemma -> irregular surface forms, from the lemmatizer's exception table."""
-    out: dict[str, set[str]] = {}
-    for name in res.nlp.pipe_names:
-        pipe = res.nlp.get_pipe(name)
-        lookups = getattr(getattr(pipe, "lemmatizer", pipe), "lookups", None)
-        if lookups is None or not lookups.has_table("lemma_exc"):
-            continue
-        for table in lookups.get_table("lemma_exc").values():
-            for form, lemmas in table.items():
-                for lemma in lemmas:
-                    out.setdefault(lemma, set()).add(form)
-    return out
 
 
 @dataclass

@@ -8,7 +8,6 @@ context name fails loudly (E036) instead of silently coding nothing.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources as pkg_resources
 from typing import TYPE_CHECKING, Any
@@ -249,39 +248,3 @@ def forms_of(lex: Lexicon) -> frozenset[str]:
     for word in lex.nouns:
         out |= noun_forms(word)
     return frozenset(out)
-
-
-def requirements(lex: Lexicon, irregular: Mapping[str, Iterable[str]] | None = None,
-                 ) -> dict[str, frozenset[str] | None]:
-    """Trigger form -> surface forms of the words one of which a sentence must contain for
-    any sense of that form to apply (a sense's ``needs`` and ``obj`` words), or None when
-    some sense has no such condition. Only the cheap pass uses it, to leave unparsed the
-    sentences where no sense of any trigger could fire. ``irregular`` adds surface forms
-    per word ("men" for "man", "memoranda" for "memorandum"), e.g. the lemmatizer's
-    exception table turned around."""
-    extra = irregular or {}
-
-    def surface(word: str) -> set[str]:
-        return (verb_forms(word, lex.irregular.get(word, ())) | noun_forms(word)
-                | set(extra.get(word, ())))
-
-    def condition(sense: Sense) -> frozenset[str] | None:
-        if (not sense.needs and not sense.obj) or "to" in sense.needs:
-            return None  # "to" is also met by any verb complement
-        return frozenset(f for w in sense.needs | sense.obj for f in surface(w))
-
-    out: dict[str, frozenset[str] | None] = {}
-
-    def add(form: str, senses: Iterable[Sense]) -> None:
-        for sense in senses:
-            need, have = condition(sense), out.get(form, frozenset())
-            out[form] = None if need is None or have is None else have | need
-
-    for lemma, senses in lex.verbs.items():
-        for form in verb_forms(lemma, lex.irregular.get(lemma, ())):
-            add(form, senses)
-    for word, senses in lex.nouns.items():
-        for form in noun_forms(word):
-            add(form, senses)
-    return out
-

@@ -2,12 +2,9 @@
 
 Runs on every sentence of every article with only the tokenizer and a rule-based
 sentencizer (tens of thousands of words a second). A sentence is a *candidate* (parsed
-later) when it contains an actor form and an event-trigger form that could fire there (parsed
-with every component of the model), or else a reported-speech cue (a *claim-only* sentence,
-parsed without NER for the attribution stage), from the lexicons of the events, actors and
-attribution stages. A trigger form whose every sense needs a word ("called" for an appeal
-needs "for" or "on") or an object of a kind ("seized" needs a thing seized) counts only
-when the sentence contains one of those words in some form.
+later) when it contains an actor form and an event-trigger form (parsed with every component
+of the model), or else a reported-speech cue (a *claim-only* sentence, parsed without NER
+for the attribution stage), from the lexicons of the events, actors and attribution stages.
 With ``pipeline.select = "events"`` claim-only sentences are not kept (faster; attribution
 then sees only sentences that also hold an event trigger). With ``pipeline.select = "all"``
 every sentence is a candidate, parsed with every component.
@@ -18,8 +15,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from eventwire.errors import EventwireError
 from eventwire.model import Sentence, span_of
@@ -48,7 +44,7 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-def _lexicon(res: Resources, module: str, func: str) -> Any:
+def _lexicon(res: Resources, module: str, func: str) -> frozenset[str] | None:
     """A stage's cheap-pass lexicon, or None while that stage is not installed."""
     try:
         mod = importlib.import_module(f"eventwire.stages.{module}")
@@ -60,14 +56,12 @@ def _lexicon(res: Resources, module: str, func: str) -> Any:
 
 @dataclass
 class Lexicons:
-    """A sentence is parsed when it names an actor and has an event trigger whose word
-    conditions it meets, or has a cue of reported speech ("said", "noted"), so attribution
-    sees the sentences that carry claims."""
+    """A sentence is parsed when it names an actor and has an event trigger, or has a cue of
+    reported speech ("said", "noted"), so attribution sees the sentences that carry claims."""
 
     triggers: frozenset[str] | None
     actors: frozenset[str] | None
     cues: frozenset[str] = frozenset()
-    requires: dict[str, frozenset[str] | None] = field(default_factory=dict)
 
     def keeps(self, sentence_text: str) -> bool:
         return self.reason(sentence_text) is not None
@@ -79,19 +73,9 @@ class Lexicons:
             return "event"
         words = {w.lower() for w in _WORD.findall(sentence_text)}
         words.update([part for w in words if "-" in w for part in w.split("-")])  # counter-offer
-        if not words.isdisjoint(self.actors) and self._fires(words):
+        if not words.isdisjoint(self.actors) and not words.isdisjoint(self.triggers):
             return "event"
         return None if words.isdisjoint(self.cues) else "claim"
-
-
-    def _fires(self, words: set[str]) -> bool:
-        """Whether some trigger form among ``words`` has its word conditions met there (a
-        form without a requirements entry has none)."""
-        for word in words.intersection(self.triggers or ()):
-            need = self.requires.get(word)
-            if need is None or not need.isdisjoint(words):
-                return True
-        return False
 
 
 class Segment:
@@ -107,8 +91,7 @@ class Segment:
         cues = (_lexicon(res, "attribution", "cue_forms") or frozenset()
                 if select == "candidates" else frozenset())
         self.lexicons = Lexicons(_lexicon(res, "events", "trigger_forms"),
-                                 _lexicon(res, "actors", "actor_forms"), cues,
-                                 _lexicon(res, "events", "trigger_requirements") or {})
+                                 _lexicon(res, "actors", "actor_forms"), cues)
 
     def __call__(self, work: Work) -> None:
         article = work.article

@@ -113,24 +113,29 @@ def test_one_blas_thread_in_a_worker() -> None:
 def test_parse_uses_one_blas_thread_and_restores() -> None:
     """Called from another program, the parse stage limits BLAS to one thread only while it
     parses; the caller's setting is left as it was."""
+    import os
     import subprocess
     import sys
 
     code = (
+        "import numpy\n"
         "from threadpoolctl import threadpool_info\n"
         "def n(): return sorted({i['num_threads'] for i in threadpool_info() "
         "if i['user_api'] == 'blas'})\n"
         "from threadpoolctl import threadpool_limits\n"
         "threadpool_limits(limits=2, user_api='blas')\n"
+        "before = n()\n"
         "from eventwire.resources import Resources\n"
         "from eventwire.stages.parse import build\n"
         "p = build(Resources())\n"
         "with p._one_blas_thread():\n"
         "    inside = n()\n"
-        "print(inside, n())\n")
+        "print(inside, n() == before)\n")
+    # without the variable eventwire's own commands set (CLI tests run in this process)
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
-    assert out.strip() == "[1] [2]"
+                         check=True, env=env).stdout
+    assert out.strip() == "[1] True"
 
 
 def test_one_blas_thread_before_numpy_loads() -> None:

@@ -227,7 +227,8 @@ def test_config_picks_the_accurate_model(monkeypatch) -> None:
     from eventwire.resources import Resources
 
     names = []
-    monkeypatch.setattr(clf_mod, "load_model", lambda name=clf_mod.MODEL_NAME: names.append(name))
+    monkeypatch.setattr(clf_mod, "load_model",
+                        lambda name=clf_mod.MODEL_NAME, **_: names.append(name))
     clf_mod.load(Resources(config.load(overrides={"events": {"classifier": "accurate"}})))
     clf_mod.load(Resources())
     assert names == [clf_mod.ACCURATE_NAME, clf_mod.MODEL_NAME]

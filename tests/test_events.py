@@ -260,7 +260,8 @@ def test_batch_codes_like_single_articles_with_one_classifier_call(resources):
     if stage.classifier is not None:
         predict = stage.classifier.predict
         stage.classifier = type("Counting", (), {
-            "predict": lambda self, marked: calls.append(len(marked)) or predict(marked)})()
+            "predict": lambda self, marked, docs=None:
+                calls.append(len(marked)) or predict(marked, docs)})()
     batched = _works(resources, items)
     stage.batch(batched)
     assert [[e.id for e in w.article.events] for w in batched] == \

@@ -4,7 +4,8 @@ Trained on: ../shared/gold/plv/PLV_train.tsv only (PLV, Hu et al. ACL 2024: 1,05
 sentences, one (source, target) pair each, 15 PLOVER classes with CONCEDE and RETREAT merged as
 YIELD; research use). Inputs are the ``marked_sentence`` column alone; labels are ``gold_root``.
 The model is a linear SVM over word/character n-grams, the words between the markers, the
-hand-written cue lexicon (eventwire/data/event_type_lexicon.toml) and mean static word vectors,
+hand-written cue lexicon (eventwire/data/event_type_lexicon.toml), dependency features of the
+pair from the pipeline's spaCy parse (eventwire/pair_syntax.py) and mean static word vectors,
 with a softmax temperature fitted on out-of-fold margins; see eventwire/classifier.py.
 Deterministic for a given --seed.
 

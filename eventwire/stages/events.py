@@ -328,7 +328,8 @@ class Events:
             for c in found:
                 c.basis["decided_by"] = "rules"
             return
-        preds = self.classifier.predict([_marked(c) for c in pairs])
+        preds = self.classifier.predict([_marked(c) for c in pairs],
+                                        [c.trigger.doc for c in pairs])
         for c in found:
             c.basis.setdefault("decided_by", "rules")
         for cand, pred in zip(pairs, preds, strict=True):

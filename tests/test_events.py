@@ -137,6 +137,13 @@ CASES = [
     ("US and British activists staged a protest in Beijing.",
      [M("US", "USA"), M("British activists", "GBR", "group", "SOC")],
      "PROTEST", {"USA", "GBR"}, set(), "demo", "asserted"),
+    # those who agree on or to a reciprocal act are its parties
+    ("Israel and Hamas agreed on a ceasefire in Gaza.",
+     [M("Israel", "ISR"), M("Hamas", "PSE", "group", "REB")],
+     "CONCEDE", {"ISR", "PSE"}, set(), None, "asserted"),
+    ("Armenia has agreed to face-to-face talks with Azerbaijan.",
+     [M("Armenia", "ARM"), M("Azerbaijan", "AZE")],
+     "AGREE", {"ARM", "AZE"}, set(), None, "asserted"),
 ]
 
 
@@ -176,6 +183,8 @@ NO_EVENT = [
      [M("EU", "EU", "igo"), M("Stephan Lehne", "EU", "person", "GOV")]),
     ("The supreme commander conceded that he was concerned.",
      [M("supreme commander", "THA", "person", "MIL")]),
+    # who agrees to demands did not make them
+    ("South Africa would not agree to unrealistic demands.", [M("South Africa", "ZAF")]),
 ]
 
 

@@ -52,6 +52,7 @@ class Words:
     participate: frozenset[str]
     group: frozenset[str]
     travel: frozenset[str]
+    agreeing: frozenset[str]
     not_party: frozenset[str]
     roles: frozenset[str]
     undoing: frozenset[str]
@@ -64,7 +65,8 @@ class Words:
         return cls(lex, lex.words("light_verbs", "lemmas"), lex.words("hosts", "lemmas"),
                    lex.words("agents", "nouns"), lex.words("attributive", "forms"),
                    lex.words("verb_classes", "participate"), lex.words("verb_classes", "group"),
-                   lex.words("verb_classes", "travel"), lex.words("not_party", "heads"),
+                   lex.words("verb_classes", "travel"), lex.words("verb_classes", "agree"),
+                   lex.words("not_party", "heads"),
                    lex.words("role_nouns", "nouns"), lex.words("undoing", "nouns"),
                    lex.words("undoing", "verbs"), lex.words("reporting", "verbs"),
                    lex.words("event_nouns", "nouns"))
@@ -474,7 +476,7 @@ def _governor_roles(tok: Token, sense: Sense, idx: Mentions, roles: Roles,
                     words: Words) -> None:
     """"X held talks with Y", "Doha hosts a meeting of A, B, C", "X engaged Y in talks",
     "X arrived in Jordan for talks with Y"."""
-    verb = _light_governor(tok, words, sense.sym and sense.type == "CONSULT")
+    verb = _light_governor(tok, words, sense.sym and sense.type == "CONSULT", sense.sym)
     if verb is None or not sense.light:
         return
     subj = _subject(verb, idx, words)
@@ -498,9 +500,12 @@ def _governor_roles(tok: Token, sense: Sense, idx: Mentions, roles: Roles,
             roles.add("recipient", found)
 
 
-def _light_governor(tok: Token, words: Words, meeting: bool = False) -> Token | None:
+def _light_governor(tok: Token, words: Words, meeting: bool = False,
+                    mutual: bool = False) -> Token | None:
     """The verb whose subject takes part in a nominal trigger: "X held talks", "X engaged
-    in talks", "X arrived for / after talks", "X said during talks with Y" (meetings)."""
+    in talks", "X arrived for / after talks", "X said during talks with Y" (meetings), "X
+    and Y agreed on a ceasefire" (reciprocal acts only: who agrees to demands did not make
+    them)."""
     head = tok.head
     if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") \
             and words.lemma(head) in words.light:
@@ -516,6 +521,9 @@ def _light_governor(tok: Token, words: Words, meeting: bool = False) -> Token | 
     if prep in ("for", "after", "following", "from", "before") \
             and words.lemma(verb) in words.travel:
         return verb
+    if mutual and prep in ("on", "upon", "to") and words.lemma(verb) in words.agreeing:
+        return verb  # "X and Y agreed on a ceasefire", "X agreed to talks with Y"
+
     if meeting and prep in ("during", "at") and (
             words.lemma(verb) in words.light or words.lemma(verb) in words.reporting):
         return verb  # "Putin said during talks with Xi", "made at a meeting with"

@@ -141,6 +141,8 @@ CASES = [
     ("Israel and Hamas agreed on a ceasefire in Gaza.",
      [M("Israel", "ISR"), M("Hamas", "PSE", "group", "REB")],
      "CONCEDE", {"ISR", "PSE"}, set(), None, "asserted"),
+    ("Sudan and France agree that the peace agreement must be completed.",
+     [M("Sudan", "SDN"), M("France", "FRA")], "AGREE", {"SDN", "FRA"}, set(), None, "asserted"),
     ("Armenia has agreed to face-to-face talks with Azerbaijan.",
      [M("Armenia", "ARM"), M("Azerbaijan", "AZE")],
      "AGREE", {"ARM", "AZE"}, set(), None, "asserted"),
@@ -183,6 +185,10 @@ NO_EVENT = [
      [M("EU", "EU", "igo"), M("Stephan Lehne", "EU", "person", "GOV")]),
     ("The supreme commander conceded that he was concerned.",
      [M("supreme commander", "THA", "person", "MIL")]),
+    # one person agreeing that something is so is an opinion, whatever his affiliation
+    ("Dr. Shen Dajun, research fellow with China Institute of Water Resources, agreed that "
+     "consumers need transparency.",
+     [M("Shen Dajun", "CHN", "person"), M("China Institute of Water Resources", "CHN", "org")]),
     # who agrees to demands did not make them
     ("South Africa would not agree to unrealistic demands.", [M("South Africa", "ZAF")]),
 ]

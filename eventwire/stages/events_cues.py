@@ -32,10 +32,19 @@ def pick_sense(tok: Token, senses: Sequence[Sense]) -> Sense | None:
             continue
         if sense.no_clause and _clause_complement(tok):
             continue
+        if sense.named_pair and not _named_pair(tok):
+            continue
         if sense.obj and not (_object_lemmas(tok) & sense.obj):
             continue
         return sense
     return None
+
+
+def _named_pair(tok: Token) -> bool:
+    """Two sides named on the trigger itself: coordinated subjects ("X and Y agreed") or a
+    "with" object ("X agreed with Y")."""
+    return any((c.dep_ in ("nsubj", "nsubjpass") and any(g.dep_ == "conj" for g in c.children))
+               or (c.dep_ == "prep" and c.lower_ == "with") for c in tok.children)
 
 
 def _clause_complement(tok: Token) -> bool:
@@ -57,6 +66,8 @@ def _has_need(tok: Token, needs: frozenset[str]) -> bool:
             words |= {g.lemma_.lower() for g in c.children}
         if c.dep_ == "xcomp":
             words.add("to")
+        if c.dep_ == "ccomp":  # "agreed that ...": the clause's opening word
+            words |= {g.lower_ for g in c.children if g.dep_ == "mark"}
     return bool(words & needs)
 
 

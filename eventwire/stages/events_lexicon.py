@@ -45,6 +45,7 @@ class Sense:
     needs_recipient: bool = False
     lone_type: str | None = None
     no_clause: bool = False
+    named_pair: bool = False
     reverse: bool = False
     obj_rprep: frozenset[str] = frozenset()
     obj_thing: bool = False
@@ -127,6 +128,7 @@ def _sense(raw: dict[str, Any], lemma: str, pos: str, spec: dict[str, Any]) -> S
         topic_object=bool(spec.get("topic_object", False)),
         needs_recipient=bool(spec.get("needs_recipient", False)),
         lone_type=spec.get("lone_type"), no_clause=bool(spec.get("no_clause", False)),
+        named_pair=bool(spec.get("named_pair", False)),
         reverse=bool(spec.get("reverse", False)),
         obj_rprep=frozenset(spec.get("obj_rprep", ())),
         obj_thing=bool(spec.get("obj_thing", False)), poss=spec.get("poss", "actor"))

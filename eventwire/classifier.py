@@ -29,8 +29,9 @@ softmax of the SVM margins with a temperature fitted on out-of-fold margins (in 
 mode, averaged with the encoder's probabilities).
 
 Measured (5-fold CV, seed 0, on PLV_train): default macro-F1 0.8298, accuracy 0.852;
-accurate 0.8474 / 0.871 (``eventwire eval plv ../shared/gold/plv/PLV_train.tsv --cv 5
-[--mode accurate]``); the accurate mode predicts 98 pairs/s on one core.
+accurate 0.8470 / 0.872 (``eventwire eval plv ../shared/gold/plv/PLV_train.tsv --cv 5
+[--mode accurate]``); on one core the default model predicts 641 pairs/s and the accurate
+mode 86, parsing included.
 
 Weights ship as ``data/models/<name>.npz`` (arrays) + ``<name>.json`` (vocabularies, labels,
 settings, provenance): no pickle, so loading them cannot run code.

@@ -281,3 +281,31 @@ def test_fine_tuned_encoder_trains_saves_and_loads(tmp_path) -> None:
 ])
 def test_encoder_text_marks_spans_with_punctuation(marked, text, src, tgt) -> None:
     assert clf_mod.encoder_text(marked) == (text, src, tgt)
+
+
+@pytest.mark.parametrize("marked, expected", [
+    ("<s>Iranian FM Zarif</s> has condemned <t>a U.S. court ruling</t>.",
+     "<s>Alpha</s> has condemned <t>Beta</t>."),
+    ("<t>Two monks</t> were freed by <s>the governor</s>",
+     "<t>Beta</t> were freed by <s>Alpha</s>"),
+    ("<s>Unclosed source ran on", "<s>Unclosed source ran on"),
+    ("No markers.", "No markers."),
+])
+def test_blind_spans_hides_the_names(marked: str, expected: str) -> None:
+    assert clf_mod.blind_spans(marked) == expected
+
+
+def test_weights_saved_before_blinding_load_unblinded(tmp_path) -> None:
+    import json
+
+    folder = clf_mod._models_dir()
+    for suffix in (".npz", ".json"):
+        shipped = folder / f"{clf_mod.MODEL_NAME}{suffix}"
+        (tmp_path / f"m{suffix}").write_bytes(shipped.read_bytes())
+    doc = json.loads((tmp_path / "m.json").read_text("utf-8"))
+    doc["tuning"] = {"epochs": 8}
+    (tmp_path / "m.json").write_text(json.dumps(doc), "utf-8")
+    (tmp_path / "word_vectors.npz").write_bytes((folder / "word_vectors.npz").read_bytes())
+    (tmp_path / "word_vectors.json").write_bytes((folder / "word_vectors.json").read_bytes())
+    assert clf_mod.load_model(tmp_path, name="m").trained.tuning.blind is False
+    assert clf_mod.Tuning().blind is True

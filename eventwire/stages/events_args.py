@@ -313,9 +313,10 @@ def verb_roles(tok: Token, sense: Sense, idx: Mentions, words: Words) -> Roles:
         return roles
     subject = _subject(tok, idx, words)
     if sense.reverse:  # "Y received weapons from X": X gives, Y receives
-        for prep, objs in _preps(tok):
-            if prep == "from":
-                roles.add("actor", gather(objs, idx))
+        for holder in [tok, *_children(tok, "dobj")]:  # the parser may hang "from" on either
+            for prep, objs in _preps(holder):
+                if prep == "from":
+                    roles.add("actor", gather(objs, idx))
         roles.add("recipient", subject)
         return roles
     # a passive verb that borrows its subject ("... imprisoned and were released by Putin")

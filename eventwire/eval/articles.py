@@ -183,14 +183,14 @@ def eval_resources(config: str | Path | None = None) -> Resources:
     return Resources(config_mod.load(config))
 
 
-def to_article(item: GoldArticle, res: Resources) -> Article:
-    """The corpus record as the readers build it, with the corpus text kept as it stands."""
+def corpus_article(record: Mapping[str, Any], origin: str, res: Resources) -> Article:
+    """A corpus record as the readers build it, with the corpus text kept as it stands (so
+    offsets into the corpus text hold) and the record's id."""
     from eventwire.ingest.article import build, fields_from
     from eventwire.ingest.base import Limits
 
-    article = build(fields_from(item.record, {}), Limits.from_mapping(res.cfg["limits"]),
-                    item.source)
-    return replace(article, id=item.gold["article_id"], text=item.text)
+    article = build(fields_from(record, {}), Limits.from_mapping(res.cfg["limits"]), origin)
+    return replace(article, id=str(record.get("id") or article.id), text=str(record["text"]))
 
 
 def code(items: Sequence[GoldArticle], res: Resources,
@@ -201,7 +201,7 @@ def code(items: Sequence[GoldArticle], res: Resources,
     pipe = Pipeline(res)
     coded = []
     for item in items:
-        result = pipe.process([to_article(item, res)])
+        result = pipe.process([corpus_article(item.record, item.source, res)])
         if result.failures:
             f = result.failures[0]
             raise EventwireError(f.code, f.reason, f.hint)

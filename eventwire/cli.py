@@ -531,8 +531,11 @@ def eval_articles(
     shared: SharedOpt = Path("../shared"),
     config: ConfigOpt = None,
 ) -> None:
-    """Whole articles: key recall, recall, precision and field accuracies (main and
-    type-strict) of the configured pipeline against article-level gold events."""
+    """Whole articles: recall, precision, field accuracies against article-level gold.
+
+    Codes each gold line's article from its corpus with the configured pipeline; prints key
+    recall, recall, precision and actor, recipient, modality and date accuracy on matched
+    events, main (alt_types accepted) and type-strict, overall and per type."""
     from eventwire.eval import articles
 
     items = articles.read_gold(paths, shared)
@@ -559,8 +562,10 @@ def eval_negatives(
     shared: SharedOpt = Path("../shared"),
     config: ConfigOpt = None,
 ) -> None:
-    """False alarms: events per 1,000 sentences on a fixed, seeded sample of BBC sport,
-    business, entertainment and tech and Reuters articles (60 of each by default)."""
+    """False alarms: events per 1,000 sentences on non-political news.
+
+    A fixed, seeded sample of BBC sport, business, entertainment and tech and Reuters
+    articles (60 of each by default); docs/negatives.md grades 30 of its events."""
     from eventwire.eval import negatives
     from eventwire.eval.articles import eval_resources
 
@@ -602,7 +607,10 @@ def eval_gate(
         "../shared"),
     as_json: JsonOpt = False,
 ) -> None:
-    """Run every evaluation on ../shared/gold and compare with the pinned floors."""
+    """Run every evaluation on ../shared/gold and compare with the pinned floors.
+
+    The held-out article split (eval/heldout/) is evaluated once an articles_heldout_* floor
+    is pinned; a missing input then fails its floors."""
     from eventwire.eval.gate import render, run_gate
 
     result = run_gate(shared)

@@ -267,3 +267,16 @@ def test_held_out_figures_hold_their_floors(shared: Path) -> None:
     if not rows:
         pytest.skip("no articles_heldout_* floor pinned yet (the lead pins them with the split)")
     assert all(r["ok"] for r in rows), rows
+
+
+@pytest.mark.timeout(600)
+def test_render_prints_both_figures_and_the_explanations(dev_items, dev_coded) -> None:
+    from rich.console import Console
+
+    found = articles.result(dev_items, dev_coded, True, 1.0, [DEV])
+    console = Console(record=True, width=120)
+    articles.render(found, console)
+    text = console.export_text()
+    assert "type-strict" in text and f"{found['matched']}/{found['gold_events']}" in text
+    first = found["explain"][0]
+    assert f"{first['kind']}" in text and first["reason"][:30] in text

@@ -16,7 +16,7 @@ def test_the_sample_is_fixed_and_follows_its_rules(shared: Path) -> None:
     again = negatives.sample(shared, 60)
     assert [(p.corpus, p.line) for p in first] == [(p.corpus, p.line) for p in again]
     assert len(first) == 300
-    for group, (corpus, infix) in negatives.GROUPS.items():
+    for group, corpus, infix in negatives.GROUPS:
         picks = [p for p in first if p.group == group]
         assert len(picks) == 60 and all(p.corpus == corpus for p in picks)
         assert all(infix in p.record["id"] for p in picks)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eventwire.errors import EventwireError
-from eventwire.eval.articles_score import Rules, evidence_fits, fits, load_rules, pair_up, score
+from eventwire.eval.articles_score import Rules, evidence_fits, load_rules, pair_up, score
 from eventwire.eval.articles_score import parties_fit as _parties_fit
 from eventwire.eval.articles_score import type_fits as _type_fits
 from eventwire.model import Actor, Article, Event
@@ -391,5 +391,5 @@ def render(found: dict[str, Any], console: Console) -> None:
     console.print(f"coded in {found['seconds']} s")
 
 
-__all__ = ["GoldArticle", "code", "explain", "fits", "materialise", "outputs", "read_gold",
-           "render", "result", "run"]
+__all__ = ["GoldArticle", "code", "explain", "materialise", "outputs", "read_gold", "render",
+           "result", "run"]

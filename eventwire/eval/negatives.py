@@ -29,13 +29,13 @@ if TYPE_CHECKING:
     from eventwire.resources import Resources
 
 SEED = 14
-GROUPS = {  # group -> (corpus, id infix; "" = every article of the corpus)
-    "bbc-sport": ("corpora/bbc-news.jsonl", "-sport-"),
-    "bbc-business": ("corpora/bbc-news.jsonl", "-business-"),
-    "bbc-entertainment": ("corpora/bbc-news.jsonl", "-entertainment-"),
-    "bbc-tech": ("corpora/bbc-news.jsonl", "-tech-"),
-    "reuters": ("corpora/reuters21578.jsonl", ""),
-}
+GROUPS = (  # (group, corpus, id infix; "" = every article of the corpus)
+    ("bbc-sport", "corpora/bbc-news.jsonl", "-sport-"),
+    ("bbc-business", "corpora/bbc-news.jsonl", "-business-"),
+    ("bbc-entertainment", "corpora/bbc-news.jsonl", "-entertainment-"),
+    ("bbc-tech", "corpora/bbc-news.jsonl", "-tech-"),
+    ("reuters", "corpora/reuters21578.jsonl", ""),
+)
 MIN_WORDS, MAX_WORDS = 120, 700
 
 
@@ -67,7 +67,7 @@ def sample(shared: str | Path, per_group: int = 60) -> list[Pick]:
     """The fixed, seeded sample: ``per_group`` articles of each group, in corpus order."""
     picks: list[Pick] = []
     cache: dict[str, list[str]] = {}
-    for group, (corpus, infix) in GROUPS.items():
+    for group, corpus, infix in GROUPS:
         rows = cache.setdefault(corpus, _rows(Path(shared), corpus))
         pool = list(_eligible(rows, infix))
         chosen = random.Random(f"{SEED}-{group}").sample(pool, min(per_group, len(pool)))

@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from eventwire.errors import EventwireError
+from eventwire.eval.articles_score import METRICS
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,11 @@ class Gate:
 
 
 REPO = Path(__file__).resolve().parents[2]
-ARTICLE_METRICS = ("key_recall", "recall", "precision", "actor_accuracy", "recipient_accuracy",
-                   "modality_accuracy", "date_accuracy")
 
 
 def _article_floors(split: str) -> dict[str, str]:
     """Floor keys of an article split -> its type-strict figures."""
-    return {f"articles_{split}_{m}": f"strict_{m}" for m in ARTICLE_METRICS}
+    return {f"articles_{split}_{m}": f"strict_{m}" for m in METRICS}
 
 
 GATES = (

@@ -1,4 +1,5 @@
-"""``make bench``: throughput, memory, cheap-pass keep rate, Ray vs local, API latency.
+"""``make bench``: throughput, memory, cheap-pass keep rate, Ray vs local, API latency, and
+the false-alarm figure (events per 1,000 sentences, ``eventwire eval negatives``).
 
     python bench/run.py            quick run (a sample; a few minutes on 2 cores)
     python bench/run.py --full     the issue's measurement: every corpus in ../shared/corpora
@@ -37,7 +38,7 @@ CORPORA = {"reuters": "reuters21578.jsonl", "gigaword": "gigaword-afp-xinhua.jso
            "bbc": "bbc-news.jsonl"}
 QUICK_LIMIT = 1500
 QUICK_RAY_LIMIT = 400
-STEPS = ("e2e", "bare", "bare_numpy", "keep", "ray", "api")
+STEPS = ("e2e", "bare", "bare_numpy", "keep", "ray", "api", "negatives")
 
 
 # ------------------------------------------------------------------- memory of a tree
@@ -205,6 +206,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             report["ray"] = _ray(args, folder, full)
         if "api" not in skip:
             report["api"] = _api(full)
+        if "negatives" not in skip:
+            report["negatives"] = _negatives()
     return report
 
 
@@ -295,6 +298,22 @@ def _api(full: bool) -> dict[str, Any]:
     if proc.returncode:
         print(f"  failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
     return {"returncode": proc.returncode, "output": proc.stdout[-4000:]}
+
+
+def _negatives() -> dict[str, Any]:
+    """Events per 1,000 sentences on the fixed non-political sample (eval/negatives.py)."""
+    proc = subprocess.run([sys.executable, "-m", "eventwire.cli", "eval", "negatives", "--json",
+                           "--shared", str(SHARED)], cwd=ROOT, text=True, capture_output=True)
+    if proc.returncode:
+        print(f"false alarms: eval negatives failed ({proc.returncode}): {proc.stderr[-500:]}")
+        return {"returncode": proc.returncode}
+    res = json.loads(proc.stdout)
+    groups = ", ".join(f"{k} {g['per_1000_sentences']:.1f}" for k, g in res["groups"].items())
+    print(f"false alarms (eventwire eval negatives, seed {res['seed']}): "
+          f"{res['events_per_1000_sentences']:.1f} events per 1,000 sentences ({res['events']} "
+          f"events, {res['sentences']:,} sentences, {res['articles']} articles; {groups})",
+          flush=True)
+    return {k: v for k, v in res.items() if k not in ("events_list", "hand_sample")}
 
 
 def main() -> None:

@@ -315,7 +315,8 @@ def test_guard_reports_a_near_duplicate(shared: Path, tmp_path: Path, corpora: C
     root = _training_copy(tmp_path)
     _annotate(root, {"corpus": "corpora/copy.jsonl", "line": 1, "article_id": "COPY-1",
                      "sentence": {"start": 0, "end": 20}})
-    both = Corpora(fake, {c: corpora.articles(c) for c in ("gigaword-afp-xinhua.jsonl",)})
+    real = ("gigaword-afp-xinhua.jsonl", "reuters21578.jsonl", "bbc-news.jsonl")
+    both = Corpora(fake, {c: corpora.articles(c) for c in real})
     found = leaks(pointers(offset_files(root)), protected(shared, root, both), both)
     assert len(found) == 1 and "near-duplicate" in found[0], found
 

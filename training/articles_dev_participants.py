@@ -40,7 +40,7 @@ def corpus_line(corpus: str, line: int) -> dict[str, Any]:
 
 
 def party(actor: Actor) -> dict[str, Any]:
-    if getattr(actor, "unknown", False):
+    if actor.unknown:
         return {"unknown": True, "text": None, "code": None, "sector": actor.sector}
     text = actor.span.text if actor.span else actor.name
     return {"text": text, "code": actor.code, "sector": actor.sector}

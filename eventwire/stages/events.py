@@ -31,6 +31,7 @@ from eventwire.resources import Resources
 from eventwire.stages import Work, token_span
 from eventwire.stages import events_args as args
 from eventwire.stages import events_cues as cues
+from eventwire.stages.events_participants import Participants
 from eventwire.stages.events_lexicon import Lexicon, Sense, forms_of, lexicon, verbal
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class Events:
         self.classifier = _classifier(res)
         self.words = args.Words.of(self.lex)
         self.name_labels = self.lex.words("names", "labels")
+        self.parts: Participants = res.get("events.participants", lambda _r: Participants.load())
 
     def __call__(self, work: Work) -> None:
         self.batch([work])
@@ -167,6 +169,8 @@ class Events:
             type_, mode, modality = "THREATEN", threat[type_] or None, "asserted"
             basis["announced"] = True
         type_, mode, modality = self._derived(type_, mode, modality, gov, refuser, basis)
+        if any(a.unknown for a in actors) and not self.parts.allows(modality):
+            return None
         if self.onto.types[type_].recipient_required and not recipients and len(actors) < 2:
             return None  # "the Bank of England gave the market assistance": to whom?
         return Candidate(sentence, tok, sense, type_, actors, recipients, modality,
@@ -184,7 +188,11 @@ class Events:
             # troops": the act is X's; the parties of the embedded event are its recipients
             roles = args.governed_roles(head, roles, idx, self.words, refuser is None)
         mutual = sense.sym and head is None
+        if head is None and not roles.actors and not roles.recipients:
+            roles.add("recipient", self.parts.victims(tok, idx, self.words))
         actors, recipients = _resolve(roles, idx, mutual)
+        if head is None and self.parts.unnamed_agent(tok, sense.type, roles, idx):
+            actors = [self.parts.unknown()]  # "were arrested", "died in attacks"
         if not actors or not any(_grounded(a) for a in actors + recipients) \
                 or (sense.needs_recipient and not recipients):
             return None
@@ -392,6 +400,8 @@ def _grounded(a: Actor) -> bool:
     """An actor users can place: a country, organisation or group, or a person with a
     country, sector or office. An event needs one such party (not only bare names the NER
     took for persons: "H5N1 has killed ...", "typhoon Pepeng is threatening ...")."""
+    if a.unknown:
+        return False
     return a.kind != "person" or bool(a.code or a.sector or a.office)
 
 

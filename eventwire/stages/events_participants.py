@@ -1,0 +1,117 @@
+"""Participants the text does not name: an unknown agent and the victims of an event noun.
+
+"The radicals were arrested", "curfews were imposed", "two soldiers died in separate
+attacks": the text names who was hit but not who acted. Such an event is coded with an
+unknown actor (``Actor.unknown``; never an invented one) when its type may have one
+(``data/events/participants.toml``) and its recipient is named. A subject the parser found
+but no actor covers ("he", "the sides") is not unknown but unresolved: no event then.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources as pkg_resources
+from typing import TYPE_CHECKING, Any
+
+from eventwire.errors import EventwireError
+from eventwire.ids import actor_key
+from eventwire.model import Actor
+from eventwire.stages import events_args as args
+from eventwire.stages.events_lexicon import verbal
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+DATA_FILE = "data/events/participants.toml"
+UNKNOWN_KIND = "unknown"
+
+
+@dataclass(frozen=True)
+class Participants:
+    """The rules of ``participants.toml``, loaded once per Resources."""
+
+    unknown_types: frozenset[str]
+    unknown_name: str
+    victim_verbs: frozenset[str]
+    victim_preps: frozenset[str]
+    intransitive: frozenset[str]
+    unknown_modalities: frozenset[str]
+
+    @classmethod
+    def load(cls) -> Participants:
+        raw = _read()
+        return cls(frozenset(raw["unknown_actor"]["types"]), str(raw["unknown_actor"]["name"]),
+                   frozenset(raw["victims"]["verbs"]), frozenset(raw["victims"]["preps"]),
+                   frozenset(raw["victims"]["intransitive"]),
+                   frozenset(raw["unknown_actor"]["modalities"]))
+
+    def unknown(self) -> Actor:
+        """An actor the text does not name."""
+        return unknown_actor(self.unknown_name)
+
+    def victims(self, tok: Token, idx: args.Mentions, words: args.Words) -> list[int]:
+        """Mentions hit by a nominal event that is the circumstance of a harm verb: "two US
+        soldiers died in separate attacks", "civilians were killed in air strikes"."""
+        if verbal(tok) or tok.dep_ != "pobj" or tok.head.lower_ not in self.victim_preps:
+            return []
+        verb = tok.head.head
+        if verb.pos_ != "VERB" or words.lemma(verb) not in self.victim_verbs:
+            return []
+        if args.passive(verb):  # "were killed in air strikes"
+            subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        elif words.lemma(verb) in self.intransitive:  # "died in attacks"
+            subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        else:
+            return []  # "X killed Y in an attack": the verb's own roles code it
+        return args.gather(subjects, idx)
+
+    def unnamed_agent(self, tok: Token, type_: str, roles: args.Roles,
+                      idx: args.Mentions) -> bool:
+        """The event's agent is left out by the text (not merely unresolved): a passive
+        verb without a "by" agent, or an event noun with no agent of its own that a verb
+        governs ("died in attacks"; not "a probe into the assassination of X", a mention)."""
+        if type_ not in self.unknown_types or roles.actors or roles.missing_party \
+                or not roles.recipients:
+            return False
+        if verbal(tok):
+            return args.passive(tok) and not any(c.dep_ == "agent" for c in tok.children) \
+                and not _named_circumstance(tok, idx)
+        if tok.dep_ == "pobj" and tok.head.head.pos_ in ("NOUN", "PROPN"):
+            return False
+        return not any(c.dep_ == "prep" and c.lower_ == "by" for c in tok.children)
+
+    def allows(self, modality: str) -> bool:
+        """An unknown agent only for an event said to happen or to have happened, not for
+        one denied or imagined ("could not have been killed without ...")."""
+        return modality in self.unknown_modalities
+
+
+def _named_circumstance(verb: Token, idx: args.Mentions) -> bool:
+    """"Soldiers were killed in a clash between the army and the PKK", "... in clashes with
+    PKK": the event the passive happened in names its parties, so its agent is not unknown
+    (the clash itself is the event to code); also through a conjoined verb ("were killed
+    and four wounded in a clash ...")."""
+    verbs = [verb, *(c for c in verb.children if c.dep_ == "conj")]
+    verbs += [verb.head] if verb.dep_ == "conj" else []
+    for prep in (c for v in verbs for c in v.children):
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "during", "amid"):
+            if any(idx.at(t) is not None for p in args.pobjs(prep) for t in p.subtree):
+                return True
+    return False
+
+
+def unknown_actor(name: str = "Unknown") -> Actor:
+    """The unknown actor: no code, no country; one store key for all of them."""
+    return Actor(name, None, None, None, UNKNOWN_KIND, key=actor_key(UNKNOWN_KIND, None, name),
+                 unknown=True)
+
+
+def _read() -> dict[str, Any]:
+    path = pkg_resources.files("eventwire").joinpath(DATA_FILE)
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise EventwireError(
+            "E037", f"events data file {DATA_FILE} cannot be read: {exc}",
+            "reinstall eventwire or fix eventwire/data/events/participants.toml") from exc

@@ -31,8 +31,8 @@ from eventwire.resources import Resources
 from eventwire.stages import Work, token_span
 from eventwire.stages import events_args as args
 from eventwire.stages import events_cues as cues
-from eventwire.stages.events_participants import Participants
 from eventwire.stages.events_lexicon import Lexicon, Sense, forms_of, lexicon, verbal
+from eventwire.stages.events_participants import Participants
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

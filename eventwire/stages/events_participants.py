@@ -95,9 +95,9 @@ def _named_circumstance(verb: Token, idx: args.Mentions) -> bool:
     verbs = [verb, *(c for c in verb.children if c.dep_ == "conj")]
     verbs += [verb.head] if verb.dep_ == "conj" else []
     for prep in (c for v in verbs for c in v.children):
-        if prep.dep_ == "prep" and prep.lower_ in ("in", "during", "amid"):
-            if any(idx.at(t) is not None for p in args.pobjs(prep) for t in p.subtree):
-                return True
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "during", "amid") and any(
+                idx.at(t) is not None for p in args.pobjs(prep) for t in p.subtree):
+            return True
     return False
 
 

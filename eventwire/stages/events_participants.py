@@ -37,6 +37,9 @@ class Participants:
     victim_preps: frozenset[str]
     intransitive: frozenset[str]
     unknown_modalities: frozenset[str]
+    accidents: frozenset[str]
+    tally_marks: frozenset[str]
+    time_preps: frozenset[str]
 
     @classmethod
     def load(cls) -> Participants:
@@ -44,7 +47,9 @@ class Participants:
         return cls(frozenset(raw["unknown_actor"]["types"]), str(raw["unknown_actor"]["name"]),
                    frozenset(raw["victims"]["verbs"]), frozenset(raw["victims"]["preps"]),
                    frozenset(raw["victims"]["intransitive"]),
-                   frozenset(raw["unknown_actor"]["modalities"]))
+                   frozenset(raw["unknown_actor"]["modalities"]),
+                   frozenset(raw["victims"]["accidents"]), frozenset(raw["victims"]["tally_marks"]),
+                   frozenset(raw["victims"]["time_preps"]))
 
     def unknown(self) -> Actor:
         """An actor the text does not name."""
@@ -76,10 +81,26 @@ class Participants:
             return False
         if verbal(tok):
             return args.passive(tok) and not any(c.dep_ == "agent" for c in tok.children) \
-                and not _named_circumstance(tok, idx)
-        if tok.dep_ == "pobj" and tok.head.head.pos_ in ("NOUN", "PROPN"):
-            return False
+                and not _named_circumstance(tok, idx) and not self.no_agent_at_all(tok)
+        if tok.dep_ == "pobj" and (tok.head.head.pos_ in ("NOUN", "PROPN")
+                                   or tok.head.lower_ in self.time_preps):
+            return False  # "a probe into the killing of X", "days after the killing of X"
         return not any(c.dep_ == "prep" and c.lower_ == "by" for c in tok.children)
+
+    def no_agent_at_all(self, verb: Token) -> bool:
+        """Harm in an accident ("killed in a traffic accident", "wounded in the blaze") or a
+        running tally ("have been killed since the 2003 invasion"): nobody acted."""
+        for v in _conjoined(verb):
+            for c in v.children:
+                if c.lower_ in self.tally_marks and c.dep_ in ("prep", "mark"):
+                    return True
+                if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.tally_marks
+                                             for m in c.children):
+                    return True
+                if c.dep_ == "prep" and any(t.lemma_.lower() in self.accidents
+                                            for p in args.pobjs(c) for t in p.subtree):
+                    return True
+        return False
 
     def allows(self, modality: str) -> bool:
         """An unknown agent only for an event said to happen or to have happened, not for
@@ -92,13 +113,17 @@ def _named_circumstance(verb: Token, idx: args.Mentions) -> bool:
     PKK": the event the passive happened in names its parties, so its agent is not unknown
     (the clash itself is the event to code); also through a conjoined verb ("were killed
     and four wounded in a clash ...")."""
-    verbs = [verb, *(c for c in verb.children if c.dep_ == "conj")]
-    verbs += [verb.head] if verb.dep_ == "conj" else []
-    for prep in (c for v in verbs for c in v.children):
+    for prep in (c for v in _conjoined(verb) for c in v.children):
         if prep.dep_ == "prep" and prep.lower_ in ("in", "during", "amid") and any(
                 idx.at(t) is not None for p in args.pobjs(prep) for t in p.subtree):
             return True
     return False
+
+
+def _conjoined(verb: Token) -> list[Token]:
+    """The verb with the verbs it is coordinated with ("were killed and four wounded")."""
+    verbs = [verb, *(c for c in verb.children if c.dep_ == "conj")]
+    return verbs + ([verb.head] if verb.dep_ == "conj" else [])
 
 
 def unknown_actor(name: str = "Unknown") -> Actor:

@@ -32,6 +32,7 @@ from eventwire.stages import Work, token_span
 from eventwire.stages import events_args as args
 from eventwire.stages import events_cues as cues
 from eventwire.stages.events_lexicon import Lexicon, Sense, forms_of, lexicon, verbal
+from eventwire.stages.events_modality import Modality
 from eventwire.stages.events_participants import Participants
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class Events:
         self.words = args.Words.of(self.lex)
         self.name_labels = self.lex.words("names", "labels")
         self.parts: Participants = res.get("events.participants", lambda _r: Participants.load())
+        self.modal: Modality = res.get("events.modality", lambda _r: Modality.load())
 
     def __call__(self, work: Work) -> None:
         self.batch([work])
@@ -161,6 +163,7 @@ class Events:
         modality = cues.modality(tok, self.lex)
         if modality == "asserted" and cues.past_year(tok, ref_year):
             modality = "historical"
+        modality = self.modal.refine(tok, modality)
         mode = self._mode(type_, sense, words, actors + recipients)
         basis: dict[str, Any] = {"trigger": self.lex.lemma(tok), "rule": type_}
         if self._announced(tok, type_, modality, actors, idx):
@@ -168,6 +171,9 @@ class Events:
             threat = self.lex.cues["self_threat"]["modes"]
             type_, mode, modality = "THREATEN", threat[type_] or None, "asserted"
             basis["announced"] = True
+        if modality == "future" and type_ in self.modal.pledge_types \
+                and self._pledged(tok, actors, idx):
+            basis["pledge"] = True
         type_, mode, modality = self._derived(type_, mode, modality, gov, refuser, basis)
         if any(a.unknown for a in actors) and not self.parts.allows(modality):
             return None
@@ -214,6 +220,15 @@ class Events:
         said = {_key(idx.actors[m]) for m in args.subject_of(rep, idx, self.words)}
         return any(_key(a) in said for a in actors)
 
+    def _pledged(self, tok: Token, actors: list[Actor], idx: args.Mentions) -> bool:
+        """A future act reported by one of its own actors (or someone of its country)."""
+        rep = cues.reporter(tok, self.lex)
+        if rep is None:
+            return False
+        said = [idx.actors[m] for m in args.subject_of(rep, idx, self.words)]
+        codes = {a.code or a.country for a in actors} - {None}
+        return any((s.code or s.country) in codes for s in said)
+
     def _accident(self, tok: Token) -> bool:
         """A killing that follows from an accident ("the aircraft crashed, killing 36")."""
         if tok.dep_ not in ("advcl", "conj"):
@@ -257,7 +272,9 @@ class Events:
             return "REJECT", refusal[type_] or None, "asserted"
         future = self.lex.cues.get("future_type", {})
         if modality == "future" and type_ in future:
-            return str(future[type_]), None, modality
+            # an actor's own pledge is made now ("Alexeyev said Russia will cooperate": an
+            # asserted AGREE); a meeting scheduled by others stays a future one
+            return str(future[type_]), None, "asserted" if basis.get("pledge") else modality
         return type_, mode, modality
 
     def _roles(self, tok: Token, sense: Sense, idx: args.Mentions) -> args.Roles:

@@ -14,8 +14,9 @@ from conftest import make_article
 from sqlalchemy import select
 
 from eventwire import export, query, query_views
-from eventwire.ids import event_id
-from eventwire.model import Article, Event, EventDate, Evidence, span_of
+from eventwire.ids import event_id, group_key
+from eventwire.model import Actor, Article, Event, EventDate, Evidence, Place, span_of
+from eventwire.stages import Work, events_groups
 from eventwire.stages.events_participants import Participants, unknown_actor
 from eventwire.store import Store, schema
 from eventwire.store.migrations import LATEST, current_version
@@ -29,9 +30,8 @@ def _arrest_article() -> Article:
     text = article.text
     start = text.index("Five")
     sent = span_of(text, start, len(text))
-    students = article.actors[0].__class__("students", None, None, "EDU", "group",
-                                           key="r-students",
-                                           span=span_of(text, start + 5, start + 13))
+    students = Actor("students", None, None, "EDU", "group", key="r-students",
+                     span=span_of(text, start + 5, start + 13))
     unknown = unknown_actor()
     event = Event(id=event_id(article.id, sent.start, sent.end, "COERCE", ["Unknown", ">students"]),
                   type="COERCE", evidence=Evidence(article.id, 1, sent, sent.text),
@@ -113,3 +113,43 @@ def test_rules_file_loads_and_unknown_actor_is_never_a_country() -> None:
     a = rules.unknown()
     assert a.unknown and a.code is None and a.country is None and a.kind == "unknown"
     assert a.key == unknown_actor().key
+
+
+def _located_event(country: str | None, *parties: Actor) -> Work:
+    text = "Police detained protesters."
+    sent = span_of(text, 0, len(text))
+    place = Place("Somewhere", country=country, is_event_location=True) if country else None
+    event = Event(id="e1", type="COERCE", evidence=Evidence("a", 0, sent, text),
+                  actors=[parties[0]], recipients=list(parties[1:]), place=place)
+    return Work(Article(id="a", text=text, events=[event]))
+
+
+def _bare(noun: str, sector: str) -> Actor:
+    return Actor(noun, None, None, sector, "group", key=group_key(None, sector, noun))
+
+
+@pytest.mark.timeout(30)
+def test_bare_local_groups_take_the_event_country_and_a_country_key(resources) -> None:
+    stage = events_groups.build(resources)
+    coded = {}
+    for country in ("KEN", "UGA"):
+        work = _located_event(country, _bare("police", "COP"), _bare("protesters", "CVL"),
+                              _bare("troops", "MIL"), unknown_actor())
+        stage(work)
+        coded[country] = work.article.events[0]
+    ken, uga = coded["KEN"], coded["UGA"]
+    police = ken.actors[0]
+    assert (police.code, police.country, police.kind) == ("KEN", "KEN", "group")
+    assert ken.actors[0].key != uga.actors[0].key  # police of two countries: two actors
+    assert ken.actors[0].key == group_key("KEN", "COP", "police")
+    assert ken.recipients[0].code == "KEN" and ken.recipients[0].sector == "CVL"
+    assert ken.recipients[1].code is None  # troops in Kenya may be anyone's
+    assert ken.recipients[2].unknown and ken.recipients[2].code is None
+
+
+@pytest.mark.timeout(30)
+def test_bare_group_without_a_located_event_keeps_no_country(resources) -> None:
+    work = _located_event(None, _bare("police", "COP"), _bare("students", "EDU"))
+    events_groups.build(resources)(work)
+    event = work.article.events[0]
+    assert [a.code for a in event.actors + event.recipients] == [None, None]

@@ -122,7 +122,8 @@ class Events:
         mentions = [a for a in work.article.actors
                     if a.span and sentence.span.start <= a.span.start
                     and a.span.end <= sentence.span.end]
-        triggers = [tok for tok in doc if self._sense(tok) is not None] if mentions else []
+        triggers = [tok for tok in doc if self._sense(tok) is not None] \
+            if mentions or self.parts.has_crowd(doc) else []
         if not triggers:
             return []
         idx = args.index_mentions(doc, mentions, sentence.span.start, self.words)
@@ -194,11 +195,15 @@ class Events:
             # troops": the act is X's; the parties of the embedded event are its recipients
             roles = args.governed_roles(head, roles, idx, self.words, refuser is None)
         mutual = sense.sym and head is None
-        if head is None and not roles.actors and not roles.recipients:
-            roles.add("recipient", self.parts.victims(tok, idx, self.words))
+        if head is None and not roles.recipients:
+            roles.add("recipient", self.parts.victims(tok, idx, self.words) if not roles.actors
+                      else self.parts.owners(tok, idx, self.words))
         actors, recipients = _resolve(roles, idx, mutual)
         if head is None and self.parts.unnamed_agent(tok, sense.type, roles, idx):
             actors = [self.parts.unknown()]  # "were arrested", "died in attacks"
+        crowd = self.parts.crowd(tok, sense.type) if head is None and not actors else None
+        if crowd is not None:
+            return [crowd], recipients  # "thousands of people marched in the capital"
         if not actors or not any(_grounded(a) for a in actors + recipients) \
                 or (sense.needs_recipient and not recipients):
             return None

@@ -15,13 +15,13 @@ from importlib import resources as pkg_resources
 from typing import TYPE_CHECKING, Any
 
 from eventwire.errors import EventwireError
-from eventwire.ids import actor_key
+from eventwire.ids import actor_key, group_key
 from eventwire.model import Actor
 from eventwire.stages import events_args as args
 from eventwire.stages.events_lexicon import verbal
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 DATA_FILE = "data/events/participants.toml"
 UNKNOWN_KIND = "unknown"
@@ -40,6 +40,11 @@ class Participants:
     accidents: frozenset[str]
     tally_marks: frozenset[str]
     time_preps: frozenset[str]
+    owner_verbs: frozenset[str]
+    owner_preps: frozenset[str]
+    crowd_types: frozenset[str]
+    crowd_sector: str
+    crowd_nouns: frozenset[str]
 
     @classmethod
     def load(cls) -> Participants:
@@ -49,7 +54,10 @@ class Participants:
                    frozenset(raw["victims"]["intransitive"]),
                    frozenset(raw["unknown_actor"]["modalities"]),
                    frozenset(raw["victims"]["accidents"]), frozenset(raw["victims"]["tally_marks"]),
-                   frozenset(raw["victims"]["time_preps"]))
+                   frozenset(raw["victims"]["time_preps"]),
+                   frozenset(raw["owners"]["verbs"]), frozenset(raw["owners"]["preps"]),
+                   frozenset(raw["crowd"]["types"]), str(raw["crowd"]["sector"]),
+                   frozenset(raw["crowd"]["nouns"]))
 
     def unknown(self) -> Actor:
         """An actor the text does not name."""
@@ -101,6 +109,46 @@ class Participants:
                                             for p in args.pobjs(c) for t in p.subtree):
                     return True
         return False
+
+    def owners(self, tok: Token, idx: args.Mentions, words: args.Words) -> list[int]:
+        """Owners of the object a verb hits when no actor names the object itself
+        ("destroyed ammunition depots used by the rebels", "a base belonging to X")."""
+        if not verbal(tok):
+            return []
+        found: list[int] = []
+        for obj in (c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")):
+            if args.gather([obj], idx):
+                continue
+            for acl in (c for c in obj.children if c.dep_ in ("acl", "relcl")):
+                if words.lemma(acl) not in self.owner_verbs:
+                    continue
+                for c in acl.children:
+                    if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in self.owner_preps):
+                        found += [m for m in args.gather(args.pobjs(c), idx) if m not in found]
+        return found
+
+    def has_crowd(self, doc: Doc) -> bool:
+        """A sentence whose subject is a crowd no actor may name ("thousands of people")."""
+        return any(t.dep_ == "nsubj" and t.lower_ in self.crowd_nouns for t in doc)
+
+    def crowd(self, tok: Token, type_: str) -> Actor | None:
+        """The crowd that protests when no actor names it ("thousands of people marched"):
+        a group of the crowd sector named by its noun; None when the subject is no crowd."""
+        if type_ not in self.crowd_types or not verbal(tok):
+            return None
+        subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+        if not subjects:
+            return None
+        head = subjects[0]
+        nouns = [head, *(g for p in head.children if p.dep_ == "prep" and p.lower_ == "of"
+                         for g in args.pobjs(p))]
+        named = [n for n in reversed(nouns) if n.lemma_.lower() in self.crowd_nouns
+                 or n.lower_ in self.crowd_nouns]
+        if not named:
+            return None
+        noun = named[0].lower_
+        return Actor(noun, None, None, self.crowd_sector, "group",
+                     key=group_key(None, self.crowd_sector, noun))
 
     def allows(self, modality: str) -> bool:
         """An unknown agent only for an event said to happen or to have happened, not for

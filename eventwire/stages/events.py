@@ -202,8 +202,9 @@ class Events:
         if head is None and self.parts.unnamed_agent(tok, sense.type, roles, idx):
             actors = [self.parts.unknown()]  # "were arrested", "died in attacks"
         crowd = self.parts.crowd(tok, sense.type) if head is None and not actors else None
-        if crowd is not None:
-            return [crowd], recipients  # "thousands of people marched in the capital"
+        if crowd is not None:  # "thousands of people marched in the capital"
+            targets = [idx.actors[m] for m in self.parts.crowd_targets(tok, idx, self.words)]
+            return [crowd], recipients or _specific(targets)
         if not actors or not any(_grounded(a) for a in actors + recipients) \
                 or (sense.needs_recipient and not recipients):
             return None

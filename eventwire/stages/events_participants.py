@@ -45,6 +45,8 @@ class Participants:
     crowd_types: frozenset[str]
     crowd_sector: str
     crowd_nouns: frozenset[str]
+    crowd_target_preps: frozenset[str]
+    crowd_target_verbs: frozenset[str]
 
     @classmethod
     def load(cls) -> Participants:
@@ -57,7 +59,9 @@ class Participants:
                    frozenset(raw["victims"]["time_preps"]),
                    frozenset(raw["owners"]["verbs"]), frozenset(raw["owners"]["preps"]),
                    frozenset(raw["crowd"]["types"]), str(raw["crowd"]["sector"]),
-                   frozenset(raw["crowd"]["nouns"]))
+                   frozenset(raw["crowd"]["nouns"]),
+                   frozenset(raw["crowd"]["target_preps"]),
+                   frozenset(raw["crowd"]["target_verbs"]))
 
     def unknown(self) -> Actor:
         """An actor the text does not name."""
@@ -126,6 +130,18 @@ class Participants:
                     if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in self.owner_preps):
                         found += [m for m in args.gather(args.pobjs(c), idx) if m not in found]
         return found
+
+    def crowd_targets(self, tok: Token, idx: args.Mentions, words: args.Words) -> list[int]:
+        """Named actors the crowd's protest is aimed at ("chanting for the fall of the
+        Lebanese government", "marched against the president")."""
+        heads: list[Token] = []
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in self.crowd_target_preps:
+                heads += args.pobjs(c)  # "against the killers who ...": not the victims
+            elif c.dep_ in ("advcl", "xcomp", "conj") and words.lemma(c) in self.crowd_target_verbs:
+                heads += [g for g in c.children if g.dep_ == "dobj"]
+                heads += [o for p in c.children if p.dep_ == "prep" for o in args.pobjs(p)]
+        return args.gather(heads, idx)
 
     def has_crowd(self, doc: Doc) -> bool:
         """A sentence whose subject is a crowd no actor may name ("thousands of people")."""

@@ -199,7 +199,8 @@ class Events:
             roles.add("recipient", self.parts.victims(tok, idx, self.words) if not roles.actors
                       else self.parts.owners(tok, idx, self.words))
         actors, recipients = _resolve(roles, idx, mutual)
-        if head is None and self.parts.unnamed_agent(tok, sense.type, roles, idx):
+        if head is None and self.parts.unnamed_agent(tok, sense.type, roles, idx,
+                                                          self.words):
             actors = [self.parts.unknown()]  # "were arrested", "died in attacks"
         crowd = self.parts.crowd(tok, sense.type) if head is None and not actors else None
         if crowd is not None:  # "thousands of people marched in the capital"

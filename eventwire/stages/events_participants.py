@@ -70,10 +70,8 @@ class Participants:
     def victims(self, tok: Token, idx: args.Mentions, words: args.Words) -> list[int]:
         """Mentions hit by a nominal event that is the circumstance of a harm verb: "two US
         soldiers died in separate attacks", "civilians were killed in air strikes"."""
-        if verbal(tok) or tok.dep_ != "pobj" or tok.head.lower_ not in self.victim_preps:
-            return []
-        verb = tok.head.head
-        if verb.pos_ != "VERB" or words.lemma(verb) not in self.victim_verbs:
+        verb = None if verbal(tok) else self._circumstance(tok, words)
+        if verb is None:
             return []
         if args.passive(verb):  # "were killed in air strikes"
             subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
@@ -84,20 +82,28 @@ class Participants:
         return args.gather(subjects, idx)
 
     def unnamed_agent(self, tok: Token, type_: str, roles: args.Roles,
-                      idx: args.Mentions) -> bool:
+                      idx: args.Mentions, words: args.Words) -> bool:
         """The event's agent is left out by the text (not merely unresolved): a passive
-        verb without a "by" agent, or an event noun with no agent of its own that a verb
-        governs ("died in attacks"; not "a probe into the assassination of X", a mention)."""
+        verb without a "by" agent, or an event noun that is the circumstance of a harm verb
+        ("died in attacks"); not an event noun elsewhere ("a probe into the assassination
+        of X", "the US-led invasion", "policies of incursions and arrests"), whose agent the
+        phrase often implies."""
         if type_ not in self.unknown_types or roles.actors or roles.missing_party \
                 or not roles.recipients:
             return False
         if verbal(tok):
             return args.passive(tok) and not any(c.dep_ == "agent" for c in tok.children) \
                 and not _named_circumstance(tok, idx) and not self.no_agent_at_all(tok)
-        if tok.dep_ == "pobj" and (tok.head.head.pos_ in ("NOUN", "PROPN")
-                                   or tok.head.lower_ in self.time_preps):
-            return False  # "a probe into the killing of X", "days after the killing of X"
-        return not any(c.dep_ == "prep" and c.lower_ == "by" for c in tok.children)
+        return self._circumstance(tok, words) is not None \
+            and not any(c.dep_ == "prep" and c.lower_ == "by" for c in tok.children) \
+            and not any(c.dep_ in ("amod", "compound") and "-" in c.text for c in tok.children)
+
+    def _circumstance(self, tok: Token, words: args.Words) -> Token | None:
+        """The harm verb an event noun is the circumstance of ("died in attacks")."""
+        if tok.dep_ != "pobj" or tok.head.lower_ not in self.victim_preps:
+            return None
+        verb = tok.head.head
+        return verb if verb.pos_ == "VERB" and words.lemma(verb) in self.victim_verbs else None
 
     def no_agent_at_all(self, verb: Token) -> bool:
         """Harm in an accident ("killed in a traffic accident", "wounded in the blaze") or a
@@ -176,10 +182,14 @@ def _named_circumstance(verb: Token, idx: args.Mentions) -> bool:
     """"Soldiers were killed in a clash between the army and the PKK", "... in clashes with
     PKK": the event the passive happened in names its parties, so its agent is not unknown
     (the clash itself is the event to code); also through a conjoined verb ("were killed
-    and four wounded in a clash ...")."""
+    and four wounded in a clash ...") and a clause whose named subject did it ("... when
+    attackers threw grenades")."""
     for prep in (c for v in _conjoined(verb) for c in v.children):
         if prep.dep_ == "prep" and prep.lower_ in ("in", "during", "amid") and any(
                 idx.at(t) is not None for p in args.pobjs(prep) for t in p.subtree):
+            return True
+        if prep.dep_ == "advcl" and any(  # "... were killed when attackers threw grenades"
+                c.dep_ == "nsubj" and idx.at(c) is not None for c in prep.children):
             return True
     return False
 

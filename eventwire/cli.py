@@ -251,7 +251,8 @@ def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
 @app.command()
 @friendly
 def events(
-    actor: Annotated[str | None, typer.Option(help="Actor code (RUS) or name")] = None,
+    actor: Annotated[str | None, typer.Option(
+        help="Actor code (RUS) or name; unknown = agents the text does not name")] = None,
     recipient: Annotated[str | None, typer.Option(help="Recipient code or name")] = None,
     type: Annotated[str | None, typer.Option("--type", help="PLOVER type(s), comma-separated")]
     = None,

@@ -28,6 +28,8 @@ POLECAT_COLUMNS = [
 EXTRA_COLUMNS = ["Date Precision", "Date Basis", "Modality", "Confidence", "Claimed By",
                  "Article ID", "Evidence"]
 
+UNKNOWN_NAME = "Unknown"  # POLECAT's actor name for an agent the text does not name
+
 FLAT_COLUMNS = [
     "id", "date", "date_precision", "date_basis", "type", "mode", "modality", "context",
     "intensity", "quad", "cameo", "actor_codes", "actor_names", "actor_sectors",
@@ -68,6 +70,11 @@ def flat(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _entity(a: dict[str, Any]) -> dict[str, Any]:
+    """A PLOVER actor/recipient; an agent the text does not name is ``{"unknown": true,
+    "code": null, ...}`` (an event's actor list is never empty)."""
+    if a.get("unknown"):
+        return {"unknown": True, "code": None, "sector": None, "entity_text": None,
+                "name": UNKNOWN_NAME, "kind": a["kind"]}
     out = {"code": a["code"], "sector": a["sector"], "entity_text": a["mention_text"],
            "name": a["name"], "kind": a["kind"]}
     if a.get("office"):
@@ -112,6 +119,15 @@ def plover_record(row: dict[str, Any], coded: str) -> dict[str, Any]:
     return rec
 
 
+def _name(a: dict[str, Any]) -> str:
+    return UNKNOWN_NAME if a.get("unknown") else str(a["name"])
+
+
+def _country(a: dict[str, Any]) -> str | None:
+    """POLECAT's actor country: empty for an agent the text does not name."""
+    return None if a.get("unknown") else (a["country"] or a["code"])
+
+
 def polecat_record(row: dict[str, Any]) -> list[Any]:
     """One POLECAT TSV row in POLECAT's column order, then eventwire's extra columns."""
     art = row.get("article") or {}
@@ -125,10 +141,10 @@ def polecat_record(row: dict[str, Any]) -> list[Any]:
     values = [
         row["id"], row["date_value"] or "", row["type"], row["mode"] or "",
         row["intensity"], row["quad"], _join(row["context"]),
-        _join(a["name"] for a in acts), _join(a["country"] or a["code"] for a in acts), "",
+        _join(_name(a) for a in acts), _join(_country(a) for a in acts), "",
         first(acts, "sector") or "", _join(a["sector"] for a in acts),
         _join(a["office"] for a in acts), _join(a["mention_text"] for a in acts), "",
-        _join(a["name"] for a in recs), _join(a["country"] or a["code"] for a in recs), "",
+        _join(_name(a) for a in recs), _join(_country(a) for a in recs), "",
         first(recs, "sector") or "", _join(a["sector"] for a in recs),
         _join(a["office"] for a in recs), _join(a["mention_text"] for a in recs), "",
         row["place_name"] or "", row["place_name"] if precision == "point" else "", "",

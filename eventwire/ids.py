@@ -36,3 +36,9 @@ def event_id(article: str, start: int, end: int, type_: str, actor_codes: list[s
 def actor_key(kind: str, code: str | None, name: str) -> str:
     """Stable key of an actor across articles: kind, code and normalised name."""
     return "r" + digest(kind, code or "", normalise_text(name).lower(), size=8)
+
+
+def group_key(country: str | None, sector: str | None, noun: str) -> str:
+    """Stable key of a generic group ("police", "protesters"): (country, sector, noun), so
+    police of two countries are never one actor."""
+    return actor_key("group", country, f"{sector or ''}:{noun}")

@@ -48,7 +48,8 @@ class Actor:
     international organisation's short code (``kind == "igo"``). ``country`` is the
     country the actor belongs to or acts in (ISO3), which equals ``code`` for states.
     ``key`` identifies the actor across the article (all mentions share it) and across
-    the store.
+    the store. ``unknown`` marks an agent the text does not name ("a bomb exploded",
+    "were detained"): ``code`` and ``country`` are then None and it is never invented.
     """
 
     name: str
@@ -60,6 +61,7 @@ class Actor:
     key: str = ""
     span: Span | None = None
     wikidata: str | None = None
+    unknown: bool = False
 
 
 @dataclass(slots=True)

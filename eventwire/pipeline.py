@@ -26,7 +26,8 @@ from eventwire.model import Article, Failure
 from eventwire.resources import Resources
 from eventwire.stages import Stage, Work
 
-STAGE_ORDER = ("segment", "parse", "actors", "events", "dates", "places", "attribution")
+STAGE_ORDER = ("segment", "parse", "actors", "events", "dates", "places", "events_groups",
+               "attribution")
 PIPELINE_VERSION = "eventwire-0.1.3"  # bump when coding output changes (stored with every event)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _COUNTED = ("sentences", "entities", "actors", "times", "places", "quotes", "events")

@@ -25,6 +25,7 @@ SORTS = {"date": E.c.date_value, "confidence": E.c.confidence, "id": E.c.id,
          "intensity": E.c.intensity}
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MAX_LIMIT = 1000
+UNKNOWN_TERM = "unknown"  # --actor unknown: events whose agent the text does not name
 
 
 @dataclass
@@ -66,7 +67,11 @@ def date_bound(value: str, upper: bool) -> str:
 
 
 def _actor_match(term: str) -> ColumnElement[bool]:
+    """Actors a filter term names: a code, a name part, or ``unknown`` (agents the text does
+    not name)."""
     t = term.strip()
+    if t.lower() == UNKNOWN_TERM:
+        return A.c.unknown.is_(True)
     if re.fullmatch(r"[A-Z]{3}", t):
         return or_(A.c.code == t, A.c.country == t)
     return or_(func.lower(A.c.name).contains(t.lower(), autoescape=True),
@@ -216,8 +221,10 @@ def hydrate(conn: Connection, found: list[dict[str, Any]]) -> list[dict[str, Any
 
 
 def _participant(m: dict[str, Any]) -> dict[str, Any]:
-    return {k: m[k] for k in ("key", "name", "code", "country", "sector", "kind", "office",
-                              "mention_text", "mention_start", "mention_end")}
+    out = {k: m[k] for k in ("key", "name", "code", "country", "sector", "kind", "office",
+                             "mention_text", "mention_start", "mention_end")}
+    out["unknown"] = bool(m["unknown"])
+    return out
 
 
 def event(conn: Connection, event_id: str) -> dict[str, Any] | None:
@@ -239,13 +246,15 @@ def article(conn: Connection, article_id: str) -> dict[str, Any] | None:
 
 def actors(conn: Connection, term: str | None = None, limit: int = 100,
            offset: int = 0) -> list[dict[str, Any]]:
-    """Actors with how many events they act in and receive, most active first."""
+    """Actors with how many events they act in and receive, most active first (named ones:
+    an unknown agent is not an actor to list)."""
     as_actor = func.sum(func.cast(P.c.role == "actor", Integer))
     as_recipient = func.sum(func.cast(P.c.role == "recipient", Integer))
     stmt = (select(A, func.count(P.c.event_id).label("events"),
                    func.coalesce(as_actor, 0).label("as_actor"),
                    func.coalesce(as_recipient, 0).label("as_recipient"))
             .select_from(A.outerjoin(P, P.c.actor_key == A.c.key))
+            .where(A.c.unknown.is_(False))
             .group_by(*A.c).order_by(func.count(P.c.event_id).desc(), A.c.name)
             .limit(limit).offset(offset))
     if term:

@@ -151,12 +151,18 @@ def dyad(conn: Connection, a: str, b: str, f: EventFilter, interval: str = "mont
 
 
 def find_actor(conn: Connection, key: str) -> dict[str, Any] | None:
-    """An actor by its key, or else the state actor with this code (``RUS``)."""
-    row = conn.execute(select(A).where(A.c.key == key)).first()
+    """An actor by its key, or else the state actor with this code (``RUS``). An unknown
+    actor (an agent the text does not name) is nobody: it has no dossier."""
+    row = conn.execute(select(A).where(A.c.key == key, A.c.unknown.is_(False))).first()
     if row is None and key.isalpha() and len(key) <= 8:
         row = conn.execute(select(A).where(A.c.code == key.upper())
                            .order_by((A.c.kind == "country").desc(), A.c.key)).first()
     return dict(row._mapping) if row else None
+
+
+def _named() -> Any:
+    """Keys of named actors: an unknown actor is never a network node or a counterpart."""
+    return select(A.c.key).where(A.c.unknown.is_(False))
 
 
 def _as(role: str, key: str) -> ColumnElement[bool]:
@@ -219,7 +225,8 @@ def counterparts(conn: Connection, key: str, scope: list[ColumnElement[bool]],
         .select_from(me.join(other, and_(other.c.event_id == me.c.event_id,
                                          other.c.role != me.c.role))
                      .join(E, E.c.id == me.c.event_id))
-        .where(me.c.actor_key == key, other.c.actor_key != key, *scope)
+        .where(me.c.actor_key == key, other.c.actor_key != key, *scope,
+               other.c.actor_key.in_(_named()))
         .group_by(other.c.actor_key, direction)
         .order_by(func.count().desc(), other.c.actor_key).limit(top))
     found = [{"key": r.actor_key, "direction": r.direction, **_tone(r)} for r in rows]
@@ -250,7 +257,8 @@ def network(conn: Connection, f: EventFilter, max_edges: int = 150,
                *_tone_columns())
         .select_from(E.join(src, and_(src.c.event_id == E.c.id, src.c.role == "actor"))
                      .join(dst, and_(dst.c.event_id == E.c.id, dst.c.role == "recipient")))
-        .where(_where(f), src.c.actor_key != dst.c.actor_key)
+        .where(_where(f), src.c.actor_key != dst.c.actor_key,
+               src.c.actor_key.in_(_named()), dst.c.actor_key.in_(_named()))
         .group_by(src.c.actor_key, dst.c.actor_key)
         .having(func.count() >= min_events)
         .order_by(func.count().desc(), src.c.actor_key, dst.c.actor_key).limit(max_edges))

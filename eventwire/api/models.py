@@ -44,6 +44,7 @@ class Participant(Model):
     mention_text: str | None = None
     mention_start: int | None = None
     mention_end: int | None = None
+    unknown: bool = False  # an agent the text does not name: shown "unknown (not named)"
 
 
 class EvidenceOut(Model):

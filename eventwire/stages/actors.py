@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.attrs import ORTH
 
 from eventwire.errors import EventwireError
-from eventwire.ids import actor_key
+from eventwire.ids import actor_key, group_key
 from eventwire.model import Actor, Article, Entity, Span
 from eventwire.stages import Work
 
@@ -1130,7 +1130,7 @@ class Actors:
             return self._country_sector(p.country, head.sector or "", span)
         if head.bare:
             return Actor(head.name, None, None, head.sector, "group",
-                         key=actor_key("group", None, head.name), span=span)
+                         key=group_key(None, head.sector, head.name), span=span)
         return None
 
     def _country_actor(self, p: Phrase, span: Span, s: Sent | None) -> Actor | None:
@@ -1169,8 +1169,8 @@ class Actors:
 
     def _country_sector(self, code: str, sector: str, span: Span) -> Actor:
         if not code:
-            return Actor(self.d.labels.get(sector, sector), None, None, sector, "group",
-                         key=actor_key("group", None, self.d.labels.get(sector, sector)),
+            label = self.d.labels.get(sector, sector)
+            return Actor(label, None, None, sector, "group", key=group_key(None, sector, label),
                          span=span)
         name = f"{self.d.adjective(code)} {self.d.labels.get(sector, sector.lower())}"
         return Actor(name, code, code, sector, "country", key=actor_key("country", code, name),

@@ -32,6 +32,8 @@ from eventwire.stages import Work, token_span
 from eventwire.stages import events_args as args
 from eventwire.stages import events_cues as cues
 from eventwire.stages.events_lexicon import Lexicon, Sense, forms_of, lexicon, verbal
+from eventwire.stages.events_modality import Modality
+from eventwire.stages.events_participants import Participants
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -74,6 +76,8 @@ class Events:
         self.classifier = _classifier(res)
         self.words = args.Words.of(self.lex)
         self.name_labels = self.lex.words("names", "labels")
+        self.parts: Participants = res.get("events.participants", lambda _r: Participants.load())
+        self.modal: Modality = res.get("events.modality", lambda _r: Modality.load())
 
     def __call__(self, work: Work) -> None:
         self.batch([work])
@@ -118,7 +122,8 @@ class Events:
         mentions = [a for a in work.article.actors
                     if a.span and sentence.span.start <= a.span.start
                     and a.span.end <= sentence.span.end]
-        triggers = [tok for tok in doc if self._sense(tok) is not None] if mentions else []
+        triggers = [tok for tok in doc if self._sense(tok) is not None] \
+            if mentions or self.parts.has_crowd(doc) else []
         if not triggers:
             return []
         idx = args.index_mentions(doc, mentions, sentence.span.start, self.words)
@@ -159,6 +164,7 @@ class Events:
         modality = cues.modality(tok, self.lex)
         if modality == "asserted" and cues.past_year(tok, ref_year):
             modality = "historical"
+        modality = self.modal.refine(tok, modality)
         mode = self._mode(type_, sense, words, actors + recipients)
         basis: dict[str, Any] = {"trigger": self.lex.lemma(tok), "rule": type_}
         if self._announced(tok, type_, modality, actors, idx):
@@ -166,7 +172,12 @@ class Events:
             threat = self.lex.cues["self_threat"]["modes"]
             type_, mode, modality = "THREATEN", threat[type_] or None, "asserted"
             basis["announced"] = True
+        if modality == "future" and type_ in self.modal.pledge_types \
+                and self._pledged(tok, actors, idx):
+            basis["pledge"] = True
         type_, mode, modality = self._derived(type_, mode, modality, gov, refuser, basis)
+        if any(a.unknown for a in actors) and not self.parts.allows(modality):
+            return None
         if self.onto.types[type_].recipient_required and not recipients and len(actors) < 2:
             return None  # "the Bank of England gave the market assistance": to whom?
         return Candidate(sentence, tok, sense, type_, actors, recipients, modality,
@@ -184,7 +195,17 @@ class Events:
             # troops": the act is X's; the parties of the embedded event are its recipients
             roles = args.governed_roles(head, roles, idx, self.words, refuser is None)
         mutual = sense.sym and head is None
+        if head is None and not roles.recipients:
+            roles.add("recipient", self.parts.victims(tok, idx, self.words) if not roles.actors
+                      else self.parts.owners(tok, idx, self.words))
         actors, recipients = _resolve(roles, idx, mutual)
+        if head is None and self.parts.unnamed_agent(tok, sense.type, roles, idx,
+                                                          self.words):
+            actors = [self.parts.unknown()]  # "were arrested", "died in attacks"
+        crowd = self.parts.crowd(tok, sense.type) if head is None and not actors else None
+        if crowd is not None:  # "thousands of people marched in the capital"
+            targets = [idx.actors[m] for m in self.parts.crowd_targets(tok, idx, self.words)]
+            return [crowd], recipients or _specific(targets)
         if not actors or not any(_grounded(a) for a in actors + recipients) \
                 or (sense.needs_recipient and not recipients):
             return None
@@ -205,6 +226,15 @@ class Events:
             return False
         said = {_key(idx.actors[m]) for m in args.subject_of(rep, idx, self.words)}
         return any(_key(a) in said for a in actors)
+
+    def _pledged(self, tok: Token, actors: list[Actor], idx: args.Mentions) -> bool:
+        """A future act reported by one of its own actors (or someone of its country)."""
+        rep = cues.reporter(tok, self.lex)
+        if rep is None:
+            return False
+        said = [idx.actors[m] for m in args.subject_of(rep, idx, self.words)]
+        codes = {a.code or a.country for a in actors} - {None}
+        return any((s.code or s.country) in codes for s in said)
 
     def _accident(self, tok: Token) -> bool:
         """A killing that follows from an accident ("the aircraft crashed, killing 36")."""
@@ -249,7 +279,9 @@ class Events:
             return "REJECT", refusal[type_] or None, "asserted"
         future = self.lex.cues.get("future_type", {})
         if modality == "future" and type_ in future:
-            return str(future[type_]), None, modality
+            # an actor's own pledge is made now ("Alexeyev said Russia will cooperate": an
+            # asserted AGREE); a meeting scheduled by others stays a future one
+            return str(future[type_]), None, "asserted" if basis.get("pledge") else modality
         return type_, mode, modality
 
     def _roles(self, tok: Token, sense: Sense, idx: args.Mentions) -> args.Roles:
@@ -392,6 +424,8 @@ def _grounded(a: Actor) -> bool:
     """An actor users can place: a country, organisation or group, or a person with a
     country, sector or office. An event needs one such party (not only bare names the NER
     took for persons: "H5N1 has killed ...", "typhoon Pepeng is threatening ...")."""
+    if a.unknown:
+        return False
     return a.kind != "person" or bool(a.code or a.sector or a.office)
 
 

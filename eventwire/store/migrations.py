@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, inspect, select, text
 
 from eventwire.errors import StoreError
 from eventwire.store import schema
@@ -29,9 +29,18 @@ def _v2_dedupe(conn: Connection) -> None:
     clusters.backfill(conn)
 
 
+def _v3_unknown_actors(conn: Connection) -> None:
+    """``actors.unknown``: an agent the text does not name. Stores made before it get the
+    column with every actor named (false); a store created at v1 by this code has it."""
+    if "unknown" in {c["name"] for c in inspect(conn).get_columns("actors")}:
+        return
+    conn.execute(text("ALTER TABLE actors ADD COLUMN unknown BOOLEAN NOT NULL DEFAULT FALSE"))
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial tables", _v1_initial),
     (2, "deduplication: article signatures and event keys", _v2_dedupe),
+    (3, "unknown actors: actors.unknown", _v3_unknown_actors),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -15,7 +15,7 @@ def actor_row(actor: Actor) -> dict[str, Any]:
     return {
         "key": key_of(actor), "name": actor.name, "code": actor.code, "country": actor.country,
         "sector": actor.sector, "kind": actor.kind, "office": actor.office,
-        "wikidata": actor.wikidata,
+        "wikidata": actor.wikidata, "unknown": actor.unknown,
     }
 
 

@@ -60,6 +60,8 @@ actors = Table(
     Column("kind", String(16), nullable=False),
     Column("office", Text),
     Column("wikidata", String(32)),
+    # an agent the text does not name ("were arrested"); added by migration 3
+    Column("unknown", Boolean, nullable=False, default=False, server_default="0"),
 )
 
 events = Table(

@@ -131,6 +131,8 @@ def _codes(actors: Sequence[Any]) -> set[str]:
     out: set[str] = set()
     for a in actors:
         out.update(c for c in (a.code, a.country) if c)
+        if getattr(a, "unknown", False):  # an agent the text does not name
+            out.add("?")
     return out
 
 

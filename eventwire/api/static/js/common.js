@@ -84,7 +84,11 @@ export function actorLabel(a) {
   return a.office ? `${tag}, ${a.office}` : tag;
 }
 
+export const UNKNOWN_LABEL = "unknown (not named)";
+
+// An agent the text does not name is plain text: it is nobody, so it has no dossier.
 export function actorLink(a) {
+  if (a.unknown) return h("span", { class: "muted actor-unknown", title: "The text does not name who did this" }, UNKNOWN_LABEL);
   return h("a", { href: `#/actor/${encodeURIComponent(a.key)}`, class: "actor-link" }, actorLabel(a));
 }
 

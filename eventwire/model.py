@@ -70,6 +70,7 @@ class TimeExpression:
     type: str
     value: str | None
     anchored: bool = False
+    refused: str | None = None  # reason code when the normaliser refused the value
 
 
 @dataclass(slots=True)
@@ -81,6 +82,7 @@ class EventDate:
     basis: str | None = None
     timex: str | None = None
     span: Span | None = None
+    refused: str | None = None  # reason code when a date was found and refused
 
 
 @dataclass(slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, inspect, select, text
 
 from eventwire.errors import StoreError
 from eventwire.store import schema
@@ -29,9 +29,18 @@ def _v2_dedupe(conn: Connection) -> None:
     clusters.backfill(conn)
 
 
+def _v3_date_refused(conn: Connection) -> None:
+    """``events.date_refused``: the reason code of a date the normaliser refused (issue 16).
+    Rows coded before stay NULL; ``eventwire recode`` codes them again."""
+    columns = {c["name"] for c in inspect(conn).get_columns("events")}
+    if "date_refused" not in columns:
+        conn.execute(text("ALTER TABLE events ADD COLUMN date_refused VARCHAR(16)"))
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial tables", _v1_initial),
     (2, "deduplication: article signatures and event keys", _v2_dedupe),
+    (3, "events.date_refused: why a date was refused", _v3_date_refused),
 ]
 
 LATEST = MIGRATIONS[-1][0]

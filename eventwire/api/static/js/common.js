@@ -201,6 +201,8 @@ const FIELDS = {
   place: { label: "Place", placeholder: "Kabul or AFG", help: "Place name or country code" },
   text: { label: "Words in evidence", placeholder: "e.g. gas", help: "Words in the sentence the event was coded from" },
   min_confidence: { label: "Confidence" },
+  modality: { label: "Modality", help: "What happened (asserted, ongoing, historical) is the default; 'all' adds future, hypothetical and negated events" },
+  with: { label: "With", placeholder: "CHN or a name", help: "With Actor: events between the two, either direction or side by side" },
   raw: { label: "Every report" },
 };
 
@@ -223,6 +225,19 @@ function confidenceSelect(value) {
     options.map(([v, label]) => h("option", { value: v, selected: String(value || "") === v }, label)));
 }
 
+function modalitySelect(value) {
+  const options = [["", "What happened"], ["all", "All, future and hypothetical included"]];
+  return h("select", { name: "modality", id: "f-modality" },
+    options.map(([v, label]) => h("option", { value: v, selected: String(value || "") === v }, label)));
+}
+
+/** "12 future, hypothetical or negated events hidden" when the default filter hid any. */
+export function hiddenNote(hidden) {
+  if (!hidden) return null;
+  return h("span", { class: "muted hidden-note", id: "hidden-note" },
+    ` · ${hidden} future, hypothetical or negated ${hidden === 1 ? "event" : "events"} hidden (Modality: All shows them)`);
+}
+
 /**
  * A filter form for `names`, filled from `params` (URLSearchParams); `onApply(values)`
  * gets the non-empty values.
@@ -234,6 +249,7 @@ export async function filterForm(names, params, onApply, extra = []) {
     let control;
     if (name === "type") control = await typeSelect(params.get("type"));
     else if (name === "min_confidence") control = confidenceSelect(params.get(name));
+    else if (name === "modality") control = modalitySelect(params.get(name));
     else if (name === "raw") {
       control = h("input", { type: "checkbox", name: "raw", id: "f-raw", checked: params.get("raw") === "true" });
       form.append(h("label", { class: "check", for: "f-raw", title: "Show each article's report instead of one row per event" }, control, spec.label));

@@ -5,7 +5,7 @@ import { h, svg, clear, fmtDate, fmtNumber, fmtSigned } from "./dom.js";
 import { api } from "./api.js";
 import { fillPeriods, filterForm, hideTooltip, intensityColour, load, meta, pageHeader, pick, recentWindow, showTooltip, windowNote } from "./common.js";
 
-const FILTERS = ["type", "actor", "since", "until", "min_confidence"];
+const FILTERS = ["type", "actor", "since", "until", "min_confidence", "modality"];
 const WORLD = "/static/vendor/world-atlas@2.0.2/countries-50m.json";
 const CLUSTER_PX = 44;
 let worldPromise = null;

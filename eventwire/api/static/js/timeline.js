@@ -5,7 +5,7 @@ import { h, clear, fmtNumber, fmtSigned } from "./dom.js";
 import { api } from "./api.js";
 import { QUADS, errorBox, eventList, fillPeriods, filterForm, load, pageHeader, pick, typeColours } from "./common.js";
 
-const FILTERS = ["actor", "recipient", "type", "since", "until", "place", "min_confidence"];
+const FILTERS = ["actor", "recipient", "type", "since", "until", "place", "min_confidence", "modality"];
 const charts = [];
 
 function dropCharts() {
@@ -111,14 +111,16 @@ async function suggestions(ctx, filters, interval) {
 }
 
 async function dyadView(a, b, filters, interval) {
-  const d = await api("dyads", { a, b, interval, ...pick(new URLSearchParams(filters), ["since", "until", "type", "min_confidence"]) });
+  const d = await api("dyads", { a, b, interval, ...pick(new URLSearchParams(filters), ["since", "until", "type", "min_confidence", "modality"]) });
   const t = d.totals;
   const out = h("div", {});
   out.append(h("div", { class: "stat-row" },
     stat("Events", fmtNumber(t.events)),
     stat("Cooperation", fmtNumber(t.cooperation), QUADS[1].colour),
     stat("Conflict", fmtNumber(t.conflict), QUADS[4].colour),
-    stat("Mean intensity", fmtSigned(t.mean_intensity), null, "PLOVER intensity: −10 most hostile, +10 most cooperative")));
+    stat("Mean intensity", fmtSigned(t.mean_intensity), null, "PLOVER intensity: −10 most hostile, +10 most cooperative"),
+    stat("Side by side", fmtNumber(d.together || 0), null, "Both among the actors: a joint statement, a meeting")));
+  if (d.hidden) out.append(h("p", { class: "muted small hidden-note" }, `${d.hidden} future, hypothetical or negated ${d.hidden === 1 ? "event" : "events"} hidden (Modality: All shows them).`));
   if (!d.series.length) {
     out.append(h("p", { class: "empty" }, `No dated events between ${a} and ${b}. Check the spelling, or try a country code.`));
     return out;

@@ -162,7 +162,8 @@ def find_actor(conn: Connection, key: str) -> dict[str, Any] | None:
     row = conn.execute(select(A).where(A.c.key == key)).first()
     if row is None and key.isalpha() and len(key) <= 8:
         row = conn.execute(select(A).where(A.c.code == key.upper())
-                           .order_by((A.c.kind == "country").desc(), A.c.key)).first()
+                           .order_by((A.c.kind == "country").desc(),
+                                     A.c.sector.is_(None).desc(), A.c.key)).first()
     return dict(row._mapping) if row else None
 
 
@@ -179,9 +180,16 @@ def dossier(conn: Connection, key: str, clusters: bool = True,
         return None
     key = actor["key"]
     scope = [E.c.cluster_id == E.c.id] if clusters else []
+    country = actor["code"] if actor["kind"] == "country" and actor["code"] else None
+
+    def side(role: str) -> ColumnElement[bool]:
+        """A country counts with its state sectors and office holders (the default actor
+        scope of :mod:`eventwire.actor_terms`); any other actor by its key."""
+        return _in_role(role, country) if country else _as(role, key)
+
     sides = {}
     for role in ("actor", "recipient"):
-        where = and_(_as(role, key), *scope)
+        where = and_(side(role), *scope)
         sides[role] = {
             **_tone(conn.execute(select(*_tone_columns()).where(where)).one()),
             "by_type": [{"type": t, "count": int(n)} for t, n in conn.execute(
@@ -193,7 +201,7 @@ def dossier(conn: Connection, key: str, clusters: bool = True,
                 .limit(recent))]),
         }
     per = period(conn, "month").label("period")
-    either = and_(or_(_as("actor", key), _as("recipient", key)), *scope)
+    either = and_(or_(side("actor"), side("recipient")), *scope)
     activity = [{"period": r.period, **_tone(r)} for r in conn.execute(
         select(per, *_tone_columns()).where(either, E.c.date_value.is_not(None))
         .group_by(per).order_by(per))]

@@ -174,7 +174,8 @@ def test_actor_search_and_paging(client: TestClient) -> None:
 def test_actor_dossier(client: TestClient) -> None:
     russia = ok(client.get("/api/actors/RUS"))
     assert russia["actor"]["name"] == "Russia"
-    assert russia["as_actor"]["events"] == 5 and russia["as_recipient"]["events"] == 1
+    # a country's dossier counts its office holders too (Lavrov's CONSULT; issue 16)
+    assert russia["as_actor"]["events"] == 6 and russia["as_recipient"]["events"] == 1
     assert {t["type"] for t in russia["as_actor"]["by_type"]} == {"CONSULT", "AGREE", "AID",
                                                                  "REJECT"}
     tkm = next(c for c in russia["counterparts"] if c["name"] == "Turkmenistan")
@@ -490,7 +491,7 @@ def test_read_endpoints_on_each_backend(store_url: str, monkeypatch: pytest.Monk
             d = ok(c.get("/api/dyads", params={"a": "RUS", "b": "TKM", "interval": interval}))
             assert d["totals"]["events"] == 4 and d["series"][0]["period"] == first
         dossier = ok(c.get("/api/actors/RUS"))
-        assert dossier["as_actor"]["events"] == 5 and dossier["activity"][0]["period"] == "2021-08"
+        assert dossier["as_actor"]["events"] == 6 and dossier["activity"][0]["period"] == "2021-08"
         assert len(ok(c.get("/api/network"))["edges"]) == 9
         assert len(ok(c.get("/api/places"))["places"]) == 7
         assert ok(c.get("/api/actors", params={"q": "rus"}))["actors"][0]["name"] == "Russia"

@@ -264,6 +264,9 @@ def test_api_agrees_with_the_query_layer(client: TestClient, store: Store) -> No
     assert default["hidden"] > 0 and default["total"] + default["hidden"] == every
     dyad = client.get("/api/dyads", params={"a": "Russia", "b": "China", "modality": "all"})
     assert dyad.status_code == 200 and dyad.json()["together"] >= 1
+    dossier = client.get("/api/actors/IRN").json()
+    assert dossier["actor"]["name"] == "Iran"
+    assert dossier["as_actor"]["events"] == len(ids(store, actor="IRN", modality="all"))
     meta = client.get("/api/meta").json()
     assert sum(meta["events_by_pipeline"].values()) == meta["counts"]["events"]
 

@@ -2,7 +2,7 @@
 // link, filter forms, loading and error states, the tooltip.
 
 import { h, clear, fmtDate, fmtPercent, fmtSigned, truncate } from "./dom.js";
-import { api, ApiError, saveToken } from "./api.js";
+import { api, ApiError, qs, saveToken } from "./api.js";
 
 export const QUADS = {
   1: { label: "Verbal cooperation", colour: "#2f9e44" },
@@ -184,6 +184,36 @@ export async function recentWindow(params, threshold = 100000) {
   const start = new Date(Date.UTC(y, mo - 12, 1)).toISOString().slice(0, 7);
   const until = m.last_date.slice(0, 7);
   return { since: start, until, note: `This store holds ${m.counts.events.toLocaleString("en-GB")} events, so this page starts with the 12 months from ${fmtDate(start, "month")} to ${fmtDate(until, "month")}. Change From and To to see other periods.` };
+}
+
+/**
+ * With no From/To given, the timeline and map show the months the store's articles were
+ * published in (not the span of event dates, which a wrong date can stretch over centuries),
+ * with links to the events dated before and after; returns {since, until, node} or null.
+ */
+export async function coverageWindow(params) {
+  if (params.get("since") || params.get("until")) return null;
+  const m = await meta();
+  if (!m.first_published || !m.last_published) return null;
+  const since = m.first_published.slice(0, 7);
+  const until = m.last_published.slice(0, 7);
+  const node = h("p", { class: "window-note", role: "note", id: "coverage-note" },
+    `Showing ${fmtDate(since, "month")} to ${fmtDate(until, "month")}, when this store's articles were published. `,
+    h("a", { href: `#/events${qs({ until: prevMonth(since) })}`, id: "dated-before" }, "Events dated before"),
+    " · ",
+    h("a", { href: `#/events${qs({ since: nextMonth(until) })}`, id: "dated-after" }, "events dated after"),
+    ". Change From and To to see other periods.");
+  return { since, until, node };
+}
+
+function prevMonth(ym) {
+  const [y, mo] = ym.split("-").map(Number);
+  return new Date(Date.UTC(y, mo - 2, 1)).toISOString().slice(0, 7);
+}
+
+function nextMonth(ym) {
+  const [y, mo] = ym.split("-").map(Number);
+  return new Date(Date.UTC(y, mo, 1)).toISOString().slice(0, 7);
 }
 
 export function windowNote(window) {

@@ -3,7 +3,7 @@
 
 import { h, clear, fmtNumber, fmtSigned } from "./dom.js";
 import { api } from "./api.js";
-import { QUADS, errorBox, eventList, fillPeriods, filterForm, load, pageHeader, pick, typeColours } from "./common.js";
+import { QUADS, coverageWindow, errorBox, eventList, fillPeriods, filterForm, load, pageHeader, pick, typeColours } from "./common.js";
 
 const FILTERS = ["actor", "recipient", "type", "since", "until", "place", "min_confidence", "modality"];
 const charts = [];
@@ -15,6 +15,8 @@ function dropCharts() {
 export async function render(view, _arg, params, ctx) {
   dropCharts();
   const interval = params.get("interval") === "week" ? "week" : "month";
+  const coverage = await coverageWindow(params);
+  if (coverage) { params.set("since", coverage.since); params.set("until", coverage.until); }
   const filters = pick(params, FILTERS);
   const a = params.get("a") || "";
   const b = params.get("b") || "";
@@ -24,6 +26,7 @@ export async function render(view, _arg, params, ctx) {
       h("option", { value: "month", selected: interval === "month" }, "Month"),
       h("option", { value: "week", selected: interval === "week" }, "Week")));
   view.append(await filterForm(FILTERS, params, (values) => ctx.go("timeline", { ...values, a, b }), [intervalSelect]));
+  if (coverage) view.append(coverage.node);
 
   const typesCard = h("section", { class: "card" }, h("h2", {}, `Events per ${interval} by type`));
   const typesBody = h("div", { class: "chart-wrap", id: "types-chart" });

@@ -50,7 +50,7 @@ def analyst_db(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def store(analyst_db: Path) -> Store:
-    return Store.open(str(analyst_db), create=False)
+    return Store.open(str(analyst_db))  # it exists: ingest made it
 
 
 def ids(store: Store, **kw: Any) -> set[str]:

@@ -153,7 +153,19 @@ def condition(term: str, scope: str = "default") -> ColumnElement[bool]:
         raise ambiguous(term, hits)
     if not hits:
         return name_words(term)
-    hit = hits[0]
+    return _target(hits[0], scope)
+
+
+def search(term: str) -> ColumnElement[bool]:
+    """For listing actors: every entry ``term`` names (an ambiguous alias lists them all),
+    countries with every actor coded with them."""
+    hits = lookup(term)
+    if not hits:
+        return name_words(term)
+    return or_(*(_target(hit, "all") for hit in hits))
+
+
+def _target(hit: Target, scope: str) -> ColumnElement[bool]:
     if hit.kind == "country" and hit.code:
         return country_condition(hit.code, scope)
     if hit.kind == "person":

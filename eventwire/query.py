@@ -276,7 +276,7 @@ def actors(conn: Connection, term: str | None = None, limit: int = 100,
             .group_by(*A.c).order_by(func.count(P.c.event_id).desc(), A.c.name)
             .limit(limit).offset(offset))
     if term:
-        stmt = stmt.where(_actor_match(term, "all"))
+        stmt = stmt.where(actor_terms.search(term))
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 

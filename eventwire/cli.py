@@ -11,6 +11,7 @@ import contextlib
 import functools
 import importlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -44,7 +45,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FAILED_RECORDS = 3
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="Store URL or SQLite file "
-                                           "[default: store.url in config]")]
+                                           "[default: $EVENTWIRE_DB, else store.url in "
+                                           "config]")]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML file overriding "
                                                 "eventwire/default_config.toml")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON")]
@@ -67,6 +69,7 @@ def friendly(fn: F) -> F:
 def _cfg(config: Path | None, db: str | None = None, workers: int | None = None
          ) -> config_mod.Config:
     over: config_mod.Config = {}
+    db = db or os.environ.get("EVENTWIRE_DB")
     if db:
         over["store"] = {"url": db}
     if workers is not None:
@@ -74,10 +77,31 @@ def _cfg(config: Path | None, db: str | None = None, workers: int | None = None
     return config_mod.load(config, over)
 
 
-def _store(cfg: config_mod.Config):  # type: ignore[no-untyped-def]
+def _store_url(cfg: config_mod.Config) -> str:
+    """The store named by --db, $EVENTWIRE_DB or store.url; E040 when none is."""
+    url = str(cfg["store"]["url"] or "").strip()
+    if not url:
+        raise EventwireError("E040", "no store given",
+                             "pass --db FILE.db, set EVENTWIRE_DB, or set store.url in the "
+                             "config file")
+    return url
+
+
+def _store(cfg: config_mod.Config, create: bool = False):  # type: ignore[no-untyped-def]
+    """The store; only commands that write articles (ingest) may create it."""
     from eventwire.store import Store
 
-    return Store.open(cfg["store"]["url"])
+    return Store.open(_store_url(cfg), create=create)
+
+
+def _require_inputs(paths: list[str]) -> None:
+    """A usage error (E042, exit 2) for a local input that does not exist, found before any
+    model loads; stdin ('-') and URLs are left to the readers."""
+    for p in paths:
+        if p == "-" or "://" in p or Path(p).exists():
+            continue
+        raise EventwireError("E042", f"input {p!r} does not exist",
+                             "check the path; give files, folders, feed URLs or - for stdin")
 
 
 def _field_map(pairs: list[str]) -> dict[str, str]:
@@ -113,6 +137,7 @@ def extract(
     if fmt not in ("json", "jsonl", "table"):
         raise EventwireError("E021", f"unknown format {fmt!r}", "use json, jsonl or table")
     cfg = _cfg(config)
+    _require_inputs(files)
     pipe = Pipeline(Resources(cfg))
     coded = []
     for path, record, item in read(files, ReadOptions(limits=cfg["limits"],
@@ -184,7 +209,8 @@ def ingest(
     from eventwire.jobs import ingest as run_ingest
 
     cfg = _cfg(config, db, workers)
-    store = _store(cfg)
+    _require_inputs(paths)
+    store = _store(cfg, create=True)
     options = {"field_map": _field_map(field), "text_column": text_column}
     if engine == "ray":
         summary = _ray_ingest(paths, store, cfg, options)
@@ -251,16 +277,25 @@ def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
 @app.command()
 @friendly
 def events(
-    actor: Annotated[str | None, typer.Option(
-        help="Actor code (RUS) or name; unknown = agents the text does not name")] = None,
-    recipient: Annotated[str | None, typer.Option(help="Recipient code or name")] = None,
+    actor: Annotated[str | None, typer.Option(help="Actor: code (IRN), name, demonym, "
+                                              "capital, person or organisation; unknown = "
+                                              "agents the text does not name")] = None,
+    recipient: Annotated[str | None, typer.Option(help="Recipient, as --actor")] = None,
+    with_: Annotated[str | None, typer.Option(
+        "--with", help="With --actor: events between the two, either direction or side by "
+        "side")] = None,
+    actor_scope: Annotated[str, typer.Option(help="default (state sectors and office "
+                                             "holders) | state | all")] = "default",
     type: Annotated[str | None, typer.Option("--type", help="PLOVER type(s), comma-separated")]
     = None,
+    modality: Annotated[str, typer.Option(help="happened (asserted, ongoing, historical) | "
+                                          "all | modalities, comma-separated")] = "happened",
     since: Annotated[str | None, typer.Option(help="YYYY[-MM[-DD]]")] = None,
     until: Annotated[str | None, typer.Option(help="YYYY[-MM[-DD]]")] = None,
     place: Annotated[str | None, typer.Option(help="Place name or country code")] = None,
     text: Annotated[str | None, typer.Option(help="Words in the evidence")] = None,
-    min_confidence: Annotated[float | None, typer.Option(help="0..1")] = None,
+    min_confidence: Annotated[float | None, typer.Option(
+        help="0..1 (a percentage such as 70 is read as 0.7)")] = None,
     raw: Annotated[bool, typer.Option("--raw", help="Every report, not one row per cluster")]
     = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table | json | jsonl | csv | "
@@ -270,7 +305,8 @@ def events(
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """List or export stored events (one per cluster of reports by default)."""
+    """List or export stored events (one per cluster of reports by default); by default
+    only what happened, with the count of future, hypothetical and negated events hidden."""
     from eventwire import export, query
 
     if fmt not in export.FORMATS:
@@ -278,11 +314,18 @@ def events(
                              f"use one of {', '.join(export.FORMATS)}")
     if fmt == "parquet" and output is None:
         raise EventwireError("E024", "parquet needs a file", "add --out events.parquet")
-    f = query.EventFilter(actor=actor, recipient=recipient, type=type, since=since,
+    f = query.EventFilter(actor=actor, recipient=recipient, partner=with_,
+                          actor_scope=actor_scope, type=type, modality=modality, since=since,
                           until=until, place=place, text=text, min_confidence=min_confidence,
                           clusters=not raw)
     store = _store(_cfg(config, db))
+    with store.engine.connect() as conn:
+        for note in query.check(conn, f):
+            err.print(f"[yellow]note[/]: {note}")
+        hidden = query.hidden(conn, f)
+        coverage = query.coverage(conn)
     rows = list(_all_events(store, f, limit))
+    _print_hidden(hidden, coverage if not rows else None)
     if fmt == "table":
         _events_table(rows)
         return
@@ -299,6 +342,17 @@ def events(
     if counts["skipped"]:
         msg += f"; {counts['skipped']} left out because they have no date"
     err.print(msg + (f" to {output}" if output else ""))
+
+
+def _print_hidden(hidden: int, coverage: dict[str, Any] | None) -> None:
+    """Says on stderr what the default filter hid and, for an empty answer, what the store
+    covers, so that 0 events is never silent."""
+    if hidden:
+        err.print(f"{hidden} future, hypothetical or negated events hidden "
+                  "(--modality all shows them)")
+    if coverage is not None:
+        err.print(f"0 events; the store holds {coverage['articles']} articles published "
+                  f"{coverage['first_published'] or '?'} to {coverage['last_published'] or '?'}")
 
 
 def _all_events(store, f, limit):  # type: ignore[no-untyped-def]
@@ -420,10 +474,16 @@ def info(db: DbOpt = None, config: ConfigOpt = None) -> None:
                   else f"[red]{len(problems)} problems[/]: {problems[0]}")
     table.add_row("ontology", ontology.load().version)
     table.add_row("stages", ", ".join(s.name for s in build_stages(Resources(cfg))))
-    table.add_row("store", cfg["store"]["url"])
+    table.add_row("store", cfg["store"]["url"] or "none given (--db, EVENTWIRE_DB)")
     try:
-        for name, n in _store(cfg).counts().items():
+        store = _store(cfg)
+        for name, n in store.counts().items():
             table.add_row(f"  {name}", str(n))
+        from eventwire.query_views import pipeline_versions
+
+        with store.engine.connect() as conn:
+            for version, n in pipeline_versions(conn).items():
+                table.add_row(f"  events by {version}", str(n))
     except EventwireError as exc:
         table.add_row("  store", f"unavailable: {exc.message}")
     out.print(table)
@@ -431,15 +491,61 @@ def info(db: DbOpt = None, config: ConfigOpt = None) -> None:
 
 @app.command()
 @friendly
+def recode(
+    db: DbOpt = None, config: ConfigOpt = None,
+    batch: Annotated[int, typer.Option(help="Articles per batch", min=1, max=1000)] = 16,
+) -> None:
+    """Code the stored articles again with this eventwire's pipeline (after an upgrade that
+    bumped PIPELINE_VERSION): each article's events, quotes and annotations are replaced in
+    one transaction. Resumable: articles already coded by this version are skipped."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from eventwire.pipeline import PIPELINE_VERSION, Pipeline
+    from eventwire.recode import RecodeSummary
+    from eventwire.recode import recode as run_recode
+    from eventwire.resources import Resources
+
+    cfg = _cfg(config, db)
+    store = _store(cfg)
+    left = store.count_stale(PIPELINE_VERSION)
+    if not left:
+        out.print(f"every article is already coded by {PIPELINE_VERSION}")
+        return
+    pipe = Pipeline(Resources(cfg))
+    with Progress(BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
+        task = bar.add_task("recode", total=left)
+
+        def tick(s: RecodeSummary) -> None:
+            bar.update(task, completed=s.recoded + len(s.failures))
+
+        summary = run_recode(store, pipe, PIPELINE_VERSION, batch, tick)
+    out.print(f"recoded {summary.recoded} of {summary.total} articles with "
+              f"{PIPELINE_VERSION}: {summary.events} events; {len(summary.failures)} failed")
+    if summary.failures:
+        raise typer.Exit(EXIT_FAILED_RECORDS)
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
+
+
+@app.command()
+@friendly
 def check(db: DbOpt = None, config: ConfigOpt = None) -> None:
     """Verify the store: SQLite integrity_check and foreign keys, orphan rows, and that
     every evidence quote equals the article text at its offsets. Exit 1 on a problem."""
+    from eventwire.query_views import pipeline_versions, refused_dates
     from eventwire.store.check import check as run_check
 
     store = _store(_cfg(config, db))
     problems = run_check(store)
     counts = store.counts()
     out.print(f"checked {counts['articles']} articles, {counts['events']} events")
+    with store.engine.connect() as conn:
+        refused, versions = refused_dates(conn), pipeline_versions(conn)
+    out.print("events by pipeline version: " + _counts_text(versions))
+    out.print("refused dates by reason: time expressions " + _counts_text(refused["times"])
+              + "; event dates " + _counts_text(refused["events"]))
     for p in problems:
         out.print(f"[red]problem[/] {p.check}: {p.detail}")
     if problems:
@@ -459,6 +565,7 @@ def serve(
     from eventwire.api.app import create_app
 
     cfg = _cfg(config, db)
+    _store(cfg).close()  # a missing store is an error here, not a new empty one
     host = host or cfg["server"]["host"]
     port = port or int(cfg["server"]["port"])
     err.print(f"eventwire UI on http://{host}:{port}/  (API docs at /docs)")

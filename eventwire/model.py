@@ -72,6 +72,7 @@ class TimeExpression:
     type: str
     value: str | None
     anchored: bool = False
+    refused: str | None = None  # reason code when the normaliser refused the value
 
 
 @dataclass(slots=True)
@@ -83,6 +84,7 @@ class EventDate:
     basis: str | None = None
     timex: str | None = None
     span: Span | None = None
+    refused: str | None = None  # reason code when a date was found and refused
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, and_, exists, func, or_, select, true
 from sqlalchemy.sql import ColumnElement, Select
 
+from eventwire import actor_terms
 from eventwire.errors import EventwireError
 from eventwire.store import schema
 
@@ -26,6 +27,9 @@ SORTS = {"date": E.c.date_value, "confidence": E.c.confidence, "id": E.c.id,
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MAX_LIMIT = 1000
 UNKNOWN_TERM = "unknown"  # --actor unknown: events whose agent the text does not name
+#: The default modality filter: what happened (asserted, ongoing, historical events).
+HAPPENED = "happened"
+HAPPENED_MODALITIES = ("asserted", "ongoing", "historical")
 
 
 @dataclass
@@ -34,9 +38,11 @@ class EventFilter:
 
     actor: str | None = None
     recipient: str | None = None
+    partner: str | None = None  # --with: on the other side of ``actor``, or beside it
+    actor_scope: str = "default"
     type: str | None = None
     mode: str | None = None
-    modality: str | None = None
+    modality: str | None = HAPPENED  # "happened", "all" or modalities, comma-separated
     since: str | None = None
     until: str | None = None
     place: str | None = None
@@ -66,40 +72,60 @@ def date_bound(value: str, upper: bool) -> str:
     return value + {4: "-12-31", 7: "-31"}.get(len(value), "")
 
 
-def _actor_match(term: str) -> ColumnElement[bool]:
-    """Actors a filter term names: a code, a name part, or ``unknown`` (agents the text does
-    not name)."""
-    t = term.strip()
-    if t.lower() == UNKNOWN_TERM:
+def _actor_match(term: str, scope: str = "default") -> ColumnElement[bool]:
+    """Actors a filter term names (see ``actor_terms``), or ``unknown``: agents the text does
+    not name."""
+    if term.strip().lower() == UNKNOWN_TERM:
         return A.c.unknown.is_(True)
-    if re.fullmatch(r"[A-Z]{3}", t):
-        return or_(A.c.code == t, A.c.country == t)
-    return or_(func.lower(A.c.name).contains(t.lower(), autoescape=True),
-               func.lower(A.c.code) == t.lower())
+    return actor_terms.condition(term, scope)
 
 
-def _has_participant(role: str, term: str) -> ColumnElement[bool]:
+def has_participant(role: str, term: str, scope: str = "default") -> ColumnElement[bool]:
+    """Events where an actor that ``term`` matches plays ``role`` (actor or recipient)."""
     return exists(select(P.c.event_id).join(A, A.c.key == P.c.actor_key).where(
-        P.c.event_id == E.c.id, P.c.role == role, _actor_match(term)))
+        P.c.event_id == E.c.id, P.c.role == role, _actor_match(term, scope)))
+
+
+def between(a: str, b: str, scope: str = "default") -> ColumnElement[bool]:
+    """"A with B": A and B on opposite sides in either direction, or both among the
+    actors (a joint statement, a meeting); never both only recipients."""
+    def side(role: str, term: str) -> ColumnElement[bool]:
+        return has_participant(role, term, scope)
+
+    return or_(and_(side("actor", a), side("recipient", b)),
+               and_(side("actor", b), side("recipient", a)),
+               and_(side("actor", a), side("actor", b)))
 
 
 def _types(value: str) -> list[str]:
     return [t.strip().upper() for t in value.split(",") if t.strip()]
 
 
+def modalities(value: str | None) -> list[str] | None:
+    """The modalities a filter value selects; None for "all" (no condition)."""
+    if not value or value == "all":
+        return None
+    if value == HAPPENED:
+        return list(HAPPENED_MODALITIES)
+    return [m.strip().lower() for m in value.split(",") if m.strip()]
+
+
 def conditions(f: EventFilter) -> list[ColumnElement[bool]]:
     """The WHERE clauses of a filter."""
     where: list[ColumnElement[bool]] = []
-    if f.actor:
-        where.append(_has_participant("actor", f.actor))
+    if f.actor and f.partner:
+        where.append(between(f.actor, f.partner, f.actor_scope))
+    elif f.actor:
+        where.append(has_participant("actor", f.actor, f.actor_scope))
     if f.recipient:
-        where.append(_has_participant("recipient", f.recipient))
+        where.append(has_participant("recipient", f.recipient, f.actor_scope))
     if f.type:
         where.append(E.c.type.in_(_types(f.type)))
     if f.mode:
         where.append(E.c.mode == f.mode)
-    if f.modality:
-        where.append(E.c.modality == f.modality)
+    chosen = modalities(f.modality)
+    if chosen is not None:
+        where.append(E.c.modality.in_(chosen))
     if f.since:
         where.append(E.c.date_value >= date_bound(f.since, upper=False))
     if f.until:
@@ -239,7 +265,8 @@ def article(conn: Connection, article_id: str) -> dict[str, Any] | None:
         return None
     data = dict(row._mapping)
     data["annotations"] = json.loads(data["annotations"] or "{}")
-    f = EventFilter(article_id=article_id, clusters=False, sort="id", limit=MAX_LIMIT)
+    f = EventFilter(article_id=article_id, clusters=False, sort="id", limit=MAX_LIMIT,
+                    modality="all")
     data["events"] = events(conn, f).events
     return data
 
@@ -258,5 +285,101 @@ def actors(conn: Connection, term: str | None = None, limit: int = 100,
             .group_by(*A.c).order_by(func.count(P.c.event_id).desc(), A.c.name)
             .limit(limit).offset(offset))
     if term:
-        stmt = stmt.where(_actor_match(term))
+        stmt = stmt.where(actor_terms.search(term))
     return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+# --- checking a filter before it runs (no silent nothing) ----------------------------------
+
+
+def check(conn: Connection, f: EventFilter) -> list[str]:
+    """Validates ``f`` against the ontology and the store, so a typo is an error and not an
+    empty answer: unknown types and modalities, an impossible date range, a confidence
+    outside 0-1 and an actor term that matches nothing raise E401 with what to use instead.
+    A confidence written as a percentage (1 < x <= 100) is converted in place; the notes
+    returned say so."""
+    notes: list[str] = []
+    _check_types(f.type)
+    _check_modality(f.modality)
+    _check_range(f.since, f.until)
+    if f.min_confidence is not None:
+        notes += _check_confidence(f)
+    for term in (f.actor, f.recipient, f.partner):
+        if term:
+            _check_actor(conn, term, f.actor_scope)
+    if f.partner and not f.actor:
+        raise _bad("--with needs --actor", "ask e.g. --actor RUS --with CHN")
+    return notes
+
+
+def _check_types(value: str | None) -> None:
+    from eventwire import ontology
+
+    if not value:
+        return
+    known = set(ontology.load().types)
+    unknown = [t for t in _types(value) if t not in known]
+    if unknown:
+        raise _bad(f"unknown event type {unknown[0]!r}",
+                   f"use PLOVER types: {', '.join(sorted(known))}")
+
+
+def _check_modality(value: str | None) -> None:
+    from eventwire import ontology
+
+    known = ontology.load().modalities
+    unknown = [m for m in (modalities(value) or []) if m not in known]
+    if unknown:
+        raise _bad(f"unknown modality {unknown[0]!r}",
+                   f"use {HAPPENED} (asserted, ongoing, historical), all, or any of "
+                   f"{', '.join(known)}")
+
+
+def _check_range(since: str | None, until: str | None) -> None:
+    low = date_bound(since, upper=False) if since else None
+    high = date_bound(until, upper=True) if until else None
+    if low and high and low > high:
+        raise _bad(f"since {since} is after until {until}", "swap the two dates")
+
+
+def _check_confidence(f: EventFilter) -> list[str]:
+    value = float(f.min_confidence or 0.0)
+    if 0.0 <= value <= 1.0:
+        return []
+    if 1.0 < value <= 100.0:
+        f.min_confidence = value / 100.0
+        return [f"min confidence {value:g} read as a percentage: {f.min_confidence:g}"]
+    raise _bad(f"min confidence {value:g} is outside 0-1",
+               "write 0.7 (or 70 for 70%)")
+
+
+def _check_actor(conn: Connection, term: str, scope: str) -> None:
+    if term.strip().lower() == UNKNOWN_TERM:
+        return
+    actor_terms.condition(term, scope)  # raises on an ambiguous alias or an unknown scope
+    if actor_terms.lookup(term):
+        return
+    if conn.scalar(select(A.c.key).where(_actor_match(term, scope)).limit(1)) is not None:
+        return
+    stored = [n for (n,) in conn.execute(select(func.lower(A.c.name)).distinct().limit(50_000))]
+    raise actor_terms.unknown(term, stored)
+
+
+def hidden(conn: Connection, f: EventFilter) -> int:
+    """How many events the default "happened" filter hides (future, hypothetical, negated)
+    that the same filter with ``modality="all"`` would show; 0 for any other modality."""
+    if f.modality != HAPPENED:
+        return 0
+    from dataclasses import replace
+
+    others = replace(f, modality="all", cursor=None)
+    happened = modalities(HAPPENED) or []
+    return int(conn.scalar(select(func.count()).select_from(E).where(
+        and_(true(), *conditions(others)), E.c.modality.not_in(happened))) or 0)
+
+
+def coverage(conn: Connection) -> dict[str, Any]:
+    """The store's publication coverage: first and last publication date, article count."""
+    row = conn.execute(select(func.min(ART.c.published), func.max(ART.c.published),
+                              func.count())).one()
+    return {"first_published": row[0], "last_published": row[1], "articles": int(row[2])}

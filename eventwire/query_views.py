@@ -49,11 +49,11 @@ def _dated() -> ColumnElement[bool]:
     return func.length(E.c.date_value) == 10
 
 
-def _in_role(role: str, term: str) -> ColumnElement[bool]:
-    """Events where an actor matching ``term`` (code or name) plays ``role``; written as
-    IN over the participants index, which is far faster than a correlated EXISTS when
-    nothing else narrows the events down (dossiers, dyads)."""
-    keys = select(A.c.key).where(query._actor_match(term))
+def _in_role(role: str, term: str, scope: str = "default") -> ColumnElement[bool]:
+    """Events where an actor matching ``term`` (see :mod:`eventwire.actor_terms`) plays
+    ``role``; written as IN over the participants index, which is far faster than a
+    correlated EXISTS when nothing else narrows the events down (dossiers, dyads)."""
+    keys = select(A.c.key).where(query._actor_match(term, scope))
     return E.c.id.in_(select(P.c.event_id).where(P.c.role == role, P.c.actor_key.in_(keys)))
 
 
@@ -109,7 +109,7 @@ def stats(conn: Connection, f: EventFilter, interval: str = "month",
         .group_by(E.c.place_country).order_by(func.count().desc(), E.c.place_country)
         .limit(top))
     return {
-        "total": sum(by_type.values()), "interval": interval,
+        "total": sum(by_type.values()), "interval": interval, "hidden": query.hidden(conn, f),
         "first_date": min(firsts, default=None), "last_date": max(lasts, default=None),
         "by_type": [{"type": t, "count": n}
                     for t, n in sorted(by_type.items(), key=lambda x: (-x[1], x[0]))],
@@ -124,27 +124,34 @@ def stats(conn: Connection, f: EventFilter, interval: str = "month",
 
 def dyad(conn: Connection, a: str, b: str, f: EventFilter, interval: str = "month",
          recent: int = 20) -> dict[str, Any]:
-    """Events between actors ``a`` and ``b`` (codes or names), both directions, per period:
-    counts, cooperation/conflict counts and the mean PLOVER intensity; plus recent events."""
-    ab = and_(_in_role("actor", a), _in_role("recipient", b))
-    ba = and_(_in_role("actor", b), _in_role("recipient", a))
-    base = query.conditions(replace(f, cursor=None))
-    both = and_(or_(ab, ba), *base)
+    """Events between actors ``a`` and ``b`` (codes or names), "A with B": on opposite
+    sides in either direction, or both among the actors (not both only recipients); per
+    period: counts, cooperation/conflict counts and the mean PLOVER intensity; plus the
+    most recent events and how many the modality filter hides."""
+    scope = f.actor_scope
+    ab = and_(_in_role("actor", a, scope), _in_role("recipient", b, scope))
+    ba = and_(_in_role("actor", b, scope), _in_role("recipient", a, scope))
+    side_by_side = and_(_in_role("actor", a, scope), _in_role("actor", b, scope))
+    plain = replace(f, cursor=None, actor=None, partner=None)
+    base = query.conditions(plain)
+    both = and_(or_(ab, ba, side_by_side), *base)
     per = period(conn, interval).label("period")
     rows = conn.execute(
         select(per, *_tone_columns(), _count_if(ab).label("a_to_b"),
-               _count_if(ba).label("b_to_a"))
+               _count_if(ba).label("b_to_a"), _count_if(side_by_side).label("together"))
         .where(both, E.c.date_value.is_not(None),
                *([_dated()] if interval == "week" else []))
         .group_by(per).order_by(per))
     series = [{"period": r.period, **_tone(r), "a_to_b": int(r.a_to_b),
-               "b_to_a": int(r.b_to_a)} for r in rows]
+               "b_to_a": int(r.b_to_a), "together": int(r.together)} for r in rows]
     totals = _tone(conn.execute(select(*_tone_columns()).where(both)).one())
+    together = int(conn.scalar(select(func.count()).where(side_by_side, *base)) or 0)
+    hidden = query.hidden(conn, replace(f, cursor=None, actor=a, partner=b))
     latest = [dict(r._mapping) for r in conn.execute(
         select(E).where(both).order_by(func.coalesce(E.c.date_value, "").desc(), E.c.id.desc())
         .limit(recent))]
-    return {"a": a, "b": b, "interval": interval, "totals": totals, "series": series,
-            "events": query.hydrate(conn, latest)}
+    return {"a": a, "b": b, "interval": interval, "totals": totals, "together": together,
+            "hidden": hidden, "series": series, "events": query.hydrate(conn, latest)}
 
 
 # --- actors ------------------------------------------------------------------------------
@@ -156,7 +163,8 @@ def find_actor(conn: Connection, key: str) -> dict[str, Any] | None:
     row = conn.execute(select(A).where(A.c.key == key, A.c.unknown.is_(False))).first()
     if row is None and key.isalpha() and len(key) <= 8:
         row = conn.execute(select(A).where(A.c.code == key.upper())
-                           .order_by((A.c.kind == "country").desc(), A.c.key)).first()
+                           .order_by((A.c.kind == "country").desc(),
+                                     A.c.sector.is_(None).desc(), A.c.key)).first()
     return dict(row._mapping) if row else None
 
 
@@ -178,9 +186,16 @@ def dossier(conn: Connection, key: str, clusters: bool = True,
         return None
     key = actor["key"]
     scope = [E.c.cluster_id == E.c.id] if clusters else []
+    country = actor["code"] if actor["kind"] == "country" and actor["code"] else None
+
+    def side(role: str) -> ColumnElement[bool]:
+        """A country counts with its state sectors and office holders (the default actor
+        scope of :mod:`eventwire.actor_terms`); any other actor by its key."""
+        return _in_role(role, country) if country else _as(role, key)
+
     sides = {}
     for role in ("actor", "recipient"):
-        where = and_(_as(role, key), *scope)
+        where = and_(side(role), *scope)
         sides[role] = {
             **_tone(conn.execute(select(*_tone_columns()).where(where)).one()),
             "by_type": [{"type": t, "count": int(n)} for t, n in conn.execute(
@@ -192,7 +207,7 @@ def dossier(conn: Connection, key: str, clusters: bool = True,
                 .limit(recent))]),
         }
     per = period(conn, "month").label("period")
-    either = and_(or_(_as("actor", key), _as("recipient", key)), *scope)
+    either = and_(or_(side("actor"), side("recipient")), *scope)
     activity = [{"period": r.period, **_tone(r)} for r in conn.execute(
         select(per, *_tone_columns()).where(either, E.c.date_value.is_not(None))
         .group_by(per).order_by(per))]
@@ -369,6 +384,29 @@ def _place_fields(p: dict[str, Any]) -> dict[str, Any]:
                                   "admin1")} | {"event_location": bool(p.get("is_event_location"))}
 
 
+def refused_dates(conn: Connection) -> dict[str, dict[str, int]]:
+    """Dates the normaliser refused, by reason code: event dates (``events.date_refused``)
+    and time expressions (the ``times`` annotations of each article)."""
+    import json
+
+    on_events = {str(r): int(n) for r, n in conn.execute(
+        select(E.c.date_refused, func.count()).where(E.c.date_refused.is_not(None))
+        .group_by(E.c.date_refused).order_by(E.c.date_refused))}
+    on_times: dict[str, int] = {}
+    for (notes,) in conn.execute(select(schema.articles.c.annotations)).yield_per(500):
+        for t in json.loads(notes or "{}").get("times", []):
+            if t.get("refused"):
+                on_times[t["refused"]] = on_times.get(t["refused"], 0) + 1
+    return {"events": on_events, "times": dict(sorted(on_times.items()))}
+
+
+def pipeline_versions(conn: Connection) -> dict[str, int]:
+    """Stored events per PIPELINE_VERSION that coded them."""
+    rows = conn.execute(select(E.c.pipeline_version, func.count())
+                        .group_by(E.c.pipeline_version).order_by(E.c.pipeline_version))
+    return {str(v): int(n) for v, n in rows}
+
+
 def date_range(conn: Connection) -> tuple[str | None, str | None]:
     """The earliest and latest event dates in the store (two index lookups)."""
     first = conn.scalar(select(func.min(E.c.date_value)))
@@ -377,4 +415,5 @@ def date_range(conn: Connection) -> tuple[str | None, str | None]:
 
 
 __all__ = ["INTERVALS", "cluster_reports", "date_range", "dossier", "dyad", "find_actor",
-           "highlights", "network", "offices", "places", "stats"]
+           "highlights", "network", "offices", "pipeline_versions", "places", "refused_dates",
+           "stats"]

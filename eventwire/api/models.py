@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -108,6 +108,12 @@ class EventsPage(Model):
     events: list[EventOut]
     next_cursor: str | None = Field(None, description="Pass as cursor= for the next page")
     total: int | None = Field(None, description="All matching events (when total=true)")
+    hidden: int = Field(0, description="Future, hypothetical or negated events the default "
+                        "modality=happened leaves out (modality=all shows them)")
+    notes: list[str] = Field(default_factory=list, description="How parameters were read "
+                             "(a confidence given as a percentage)")
+    coverage: dict[str, Any] | None = Field(None, description="The store's publication "
+                                            "coverage, given when no event matches")
     note: str = "Machine-coded events: check each against its evidence quote."
 
 
@@ -262,6 +268,7 @@ class Dossier(Model):
 class DyadPeriod(PeriodTone):
     a_to_b: int
     b_to_a: int
+    together: int = 0
 
 
 class Dyad(Model):
@@ -269,6 +276,8 @@ class Dyad(Model):
     b: str
     interval: str
     totals: Tone
+    together: int = Field(0, description="Events with A and B both among the actors")
+    hidden: int = Field(0, description="Future, hypothetical or negated events left out")
     series: list[DyadPeriod]
     events: list[EventOut]
 
@@ -292,6 +301,7 @@ class Stats(Model):
     by_type: list[TypeCount]
     by_period: list[PeriodCount]
     by_country: list[CountryCount]
+    hidden: int = Field(0, description="Future, hypothetical or negated events left out")
 
 
 class Node(Model):
@@ -343,6 +353,10 @@ class Meta(Model):
     counts: dict[str, int]
     first_date: str | None = Field(None, description="Earliest event date in the store")
     last_date: str | None = Field(None, description="Latest event date in the store")
+    first_published: str | None = Field(None, description="Earliest publication date")
+    last_published: str | None = Field(None, description="Latest publication date")
+    events_by_pipeline: dict[str, int] = Field(default_factory=dict, description="Stored "
+                                               "events per PIPELINE_VERSION that coded them")
     writes_enabled: bool
     reads_need_token: bool
     note: str

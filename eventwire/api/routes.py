@@ -7,6 +7,7 @@ Thin: each validates its parameters, asks :mod:`eventwire.query` or
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -75,16 +76,24 @@ class Filters:
 
     def __init__(
         self, request: Request,
-        actor: Annotated[str | None, Query(max_length=200, description="Actor code (RUS) "
-                                           "or part of a name")] = None,
-        recipient: Annotated[str | None, Query(max_length=200, description="Recipient code "
-                                               "or part of a name")] = None,
+        actor: Annotated[str | None, Query(max_length=200, description="Actor: code (RUS), "
+                                           "name, demonym, capital, person, organisation")]
+        = None,
+        recipient: Annotated[str | None, Query(max_length=200, description="Recipient, as "
+                                               "actor")] = None,
+        with_: Annotated[str | None, Query(alias="with", max_length=200, description="With "
+                                           "actor: events between the two, either "
+                                           "direction or side by side")] = None,
+        actor_scope: Annotated[Literal["default", "state", "all"], Query(
+            description="default: state sectors and office holders; state; all")]
+        = "default",
         type: Annotated[str | None, Query(max_length=200, description="PLOVER type(s), "
                                           "comma-separated")] = None,
         mode: Annotated[str | None, Query(max_length=200, description="PLOVER mode, e.g. "
                                           "visit")] = None,
-        modality: Annotated[str | None, Query(max_length=200, description="asserted, "
-                                              "negated, future, hypothetical...")] = None,
+        modality: Annotated[str, Query(max_length=200, description="happened (asserted, "
+                                       "ongoing, historical; the default), all, or "
+                                       "modalities, comma-separated")] = "happened",
         since: Day = None,
         until: Day = None,
         place: Annotated[str | None, Query(max_length=200, description="Place name or "
@@ -92,7 +101,9 @@ class Filters:
         country: Code = None,
         text: Annotated[str | None, Query(max_length=200, description="Words in the "
                                           "evidence")] = None,
-        min_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
+        min_confidence: Annotated[float | None, Query(
+            ge=0, le=100, description="0..1; a percentage (1 < x <= 100) is read as x/100 "
+            "and said so in notes")] = None,
         raw: Annotated[bool, Query(description="Every report instead of one row per "
                                    "cluster of reports")] = False,
     ) -> None:
@@ -103,8 +114,10 @@ class Filters:
                            "swap the two dates")
         check_types(request, type)
         self.filter = EventFilter(
-            actor=_clean(actor), recipient=_clean(recipient), type=type, mode=_clean(mode),
-            modality=_clean(modality), since=since, until=until, place=_clean(place),
+            actor=_clean(actor), recipient=_clean(recipient), partner=_clean(with_),
+            actor_scope=actor_scope, type=type, mode=_clean(mode),
+            modality=_clean(modality) or query.HAPPENED, since=since, until=until,
+            place=_clean(place),
             country=country, text=_clean(text), min_confidence=min_confidence,
             clusters=not raw)
 
@@ -131,9 +144,12 @@ def list_events(
     raw=true, each with its evidence quote and article."""
     f = filters.filter
     f.sort, f.limit, f.cursor = sort, limit, cursor
+    notes = query.check(conn, f)
     page = query.events(conn, f)
     return {"events": page.events, "next_cursor": page.next_cursor,
-            "total": query.count(conn, f) if total else None}
+            "total": query.count(conn, f) if total else None,
+            "hidden": query.hidden(conn, f), "notes": notes,
+            "coverage": None if page.events or f.cursor else query.coverage(conn)}
 
 
 @router.get("/events/{event_id}", response_model=models.EventDetail, responses=NOT_FOUND,
@@ -196,12 +212,15 @@ def get_dyad(
     a_, b_ = _clean(a), _clean(b)
     if not a_ or not b_:
         raise ApiError(422, "E401", "a and b must name two actors", "e.g. a=RUS&b=TKM")
-    return query_views.dyad(conn, a_, b_, filters.filter, interval)
+    f = filters.filter
+    query.check(conn, replace(f, actor=a_, partner=b_))
+    return query_views.dyad(conn, a_, b_, f, interval)
 
 
 @router.get("/stats", response_model=models.Stats, responses=ERRORS,
             summary="Counts by type, period and country")
 def get_stats(conn: Conn, filters: Filtered, interval: Interval = "month") -> dict[str, Any]:
+    query.check(conn, filters.filter)
     return query_views.stats(conn, filters.filter, interval)
 
 
@@ -213,6 +232,7 @@ def get_network(
     min_events: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> dict[str, Any]:
     """Actor -> recipient edges weighted by event count, with the mean intensity."""
+    query.check(conn, filters.filter)
     return query_views.network(conn, filters.filter, max_edges, min_events)
 
 
@@ -220,6 +240,7 @@ def get_network(
             summary="Event locations for the map")
 def get_places(conn: Conn, filters: Filtered,
                limit: Annotated[int, Query(ge=1, le=10_000)] = 2000) -> dict[str, Any]:
+    query.check(conn, filters.filter)
     return query_views.places(conn, filters.filter, limit)
 
 
@@ -232,7 +253,11 @@ def get_meta(request: Request) -> dict[str, Any]:
     state = request.app.state
     with state.store.engine.connect() as conn:
         first, last = query_views.date_range(conn)
+        coverage = query.coverage(conn)
+        versions = query_views.pipeline_versions(conn)
     return {
+        "first_published": coverage["first_published"],
+        "last_published": coverage["last_published"], "events_by_pipeline": versions,
         "version": __version__, "pipeline_version": PIPELINE_VERSION,
         "ontology_version": state.ontology.version, "types": state.type_info,
         "counts": state.store.counts(), "first_date": first, "last_date": last,

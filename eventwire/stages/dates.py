@@ -10,6 +10,11 @@ type and value; see :mod:`timex_tagger`) and ``event.date`` for each event:
 2. else, for an asserted or ongoing event whose paragraph names no other time, the date in
    the article's dateline (basis ``dateline``) or its publication date (``publication``);
 3. otherwise ``value = None``: no guess.
+
+Implausible dates are refused with a reason code (:mod:`timex_plausible`): the tagger
+refuses clock times, BC years and bare numbers before 1800; here a date more than a year
+after publication is refused (``EventDate.refused = "far_future"``) unless the event is
+future or hypothetical.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from eventwire.resources import Resources
 from eventwire.stages import Work
 from eventwire.stages import timex_calendar as cal
 from eventwire.stages.timex_lexicon import load as load_lexicon
+from eventwire.stages.timex_plausible import Plausible, too_late
 from eventwire.stages.timex_tagger import Tagger, parse_dct
 
 PUBLICATION_MODALITIES = {"asserted", "ongoing"}
@@ -53,7 +59,7 @@ class DatesStage:
         dateline = dateline_time(article)
         for event in article.events:
             if event.date.value is None:
-                event.date = date_event(article, event, dateline)
+                event.date = date_event(article, event, dateline, self.tagger.plausible)
 
 
 def build(res: Resources) -> DatesStage:
@@ -63,16 +69,22 @@ def build(res: Resources) -> DatesStage:
 # ---------------------------------------------------------------- event dates
 
 def date_event(article: Article, event: Event,
-               dateline: TimeExpression | None = None) -> EventDate:
+               dateline: TimeExpression | None = None,
+               rules: Plausible | None = None) -> EventDate:
     """The date of ``event`` by the rules in the module docstring. ``dateline`` is the date
     of the article's dateline (see :func:`dateline_time`): it dates the report, so it is
-    the fallback and not a time of the first sentence."""
+    the fallback and not a time of the first sentence. With ``rules``, a date too far
+    after publication for the event's modality is refused (no value, ``far_future``)."""
     times = [t for t in article.times if t is not dateline]
     own = [t for t in times if _inside(t.span, event.evidence.span)]
     chosen = choose_time(article.text, own, event.evidence.trigger or event.evidence.span,
                          article.published)
     if chosen is not None:
-        return event_date_of(chosen, article.published)
+        found = event_date_of(chosen, article.published)
+        if rules and too_late(found.value, parse_dct(article.published), event.modality,
+                              rules):
+            return EventDate(None, None, None, found.timex, found.span, "far_future")
+        return found
     if any(_is_anchor(t, article.published) for t in own):
         return EventDate()
     if event.modality not in PUBLICATION_MODALITIES:

@@ -16,6 +16,7 @@ from eventwire.stages.timex_calendar import Period
 from eventwire.stages.timex_context import Ctx, Norm
 from eventwire.stages.timex_grammar import Rule
 from eventwire.stages.timex_lexicon import Lexicon
+from eventwire.stages.timex_plausible import Plausible, refusal
 
 SPEECH_TIME_RULES = {"day_word", "day_part", "weekday", "clock", "unit_relative",
                      "the_weekend", "ref"}
@@ -34,9 +35,12 @@ class Tagger:
         self.rules = [(rule, re.compile(rule.pattern, re.I)) for rule in timex_rules.rules(lex)]
         self.master = re.compile("|".join(_unnamed(r.pattern) for r, _ in self.rules), re.I)
         self.triggers, self.starters = scan_words(lex)
+        self.plausible = Plausible.of(lex)
 
     def find(self, text: str, published: str | None) -> list[TimeExpression]:
-        """Every time expression in ``text``, in order, normalised against ``published``."""
+        """Every time expression in ``text``, in order, normalised against ``published``;
+        an implausible one (see :mod:`timex_plausible`) has no value and a ``refused``
+        reason, and is no reference for the expressions after it."""
         dct = parse_dct(published)
         found: list[TimeExpression] = []
         refs: list[Period | None] = [None, None]
@@ -47,8 +51,11 @@ class Tagger:
             if best is None:
                 continue
             end, norm, rule = best
-            found.append(TimeExpression(span_of(text, start, end), norm.type, norm.value,
-                                        norm.anchored))
+            reason = refusal(text, start, end, norm.value, self.plausible)
+            found.append(TimeExpression(span_of(text, start, end), norm.type,
+                                        None if reason else norm.value, norm.anchored, reason))
+            if reason:
+                continue
             _remember(refs, norm, rule, BOUNDARY_BEFORE.search(text, max(0, start - 20), start))
         return found
 

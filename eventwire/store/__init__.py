@@ -57,6 +57,37 @@ def normalise_url(url: str) -> str:
     return f"sqlite:///{url}"
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite store URL (None for in-memory stores and other databases)."""
+    url = normalise_url(url)
+    if not url.startswith("sqlite") or ":///" not in url:
+        return None
+    path = url.split(":///", 1)[1].split("?", 1)[0]
+    return None if path in ("", ":memory:") else Path(path).expanduser()
+
+
+def nearest_stores(path: Path, limit: int = 5) -> list[str]:
+    """Existing .db files in the folder of ``path`` (or the current one), closest name first."""
+    import difflib
+
+    folder = path.parent if path.parent.is_dir() else Path(".")
+    found = sorted(str(p) for p in folder.glob("*.db") if p.is_file())
+    by_name = {Path(f).name: f for f in found}
+    close = difflib.get_close_matches(path.name, list(by_name), n=limit, cutoff=0.0)
+    return [by_name[n] for n in close]
+
+
+def require_existing(url: str) -> None:
+    """E304 when ``url`` is a SQLite file that does not exist, naming the nearest .db files."""
+    path = sqlite_path(url)
+    if path is None or path.is_file():
+        return
+    near = nearest_stores(path)
+    hint = ("existing stores nearby: " + ", ".join(near) if near else
+            "no .db file in that folder") + "; `eventwire ingest FILES --db PATH` makes a store"
+    raise StoreError("E304", f"no store at {path}", hint)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -98,7 +129,11 @@ class Store:
         self._fingerprints: Fingerprints | None = None
 
     @classmethod
-    def open(cls, url: str = DEFAULT_URL) -> Store:
+    def open(cls, url: str = DEFAULT_URL, create: bool = True) -> Store:
+        """Opens (and migrates) the store at ``url``. With ``create=False`` a SQLite file
+        that does not exist is a coded error (E304) instead of a new, empty store."""
+        if not create:
+            require_existing(url)
         engine = make_engine(url)
         deadline = time.monotonic() + OPEN_PATIENCE_S
         for attempt in itertools.count():
@@ -244,17 +279,45 @@ class Store:
     def delete_article(self, article_id: str) -> bool:
         """Removes an article and everything coded from it; True when it existed."""
         with self.engine.begin() as conn:
-            clusters.detach(conn, article_id)  # re-points clusters that lose these reports
-            event_ids = select(schema.events.c.id).where(
-                schema.events.c.article_id == article_id)
-            for table in (schema.participants, schema.evidence):
-                conn.execute(delete(table).where(table.c.event_id.in_(event_ids)))
-            for table in (schema.events, schema.quotes):
-                conn.execute(delete(table).where(table.c.article_id == article_id))
+            _delete_derived(conn, article_id)
             conn.execute(delete(schema.article_copies)
                          .where(schema.article_copies.c.article_id == article_id))
             return conn.execute(delete(schema.articles)
                                 .where(schema.articles.c.id == article_id)).rowcount > 0
+
+    def stale_articles(self, version: str, limit: int,
+                       skip: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """Up to ``limit`` stored articles not coded by ``version`` (id order), without the
+        ids in ``skip``: the next ones ``eventwire recode`` codes again."""
+        a = schema.articles
+        stmt = (select(a.c.id, a.c.text, a.c.title, a.c.published, a.c.author, a.c.source,
+                       a.c.url, a.c.lang, a.c.origin, a.c.annotations)
+                .where(a.c.pipeline_version != version).order_by(a.c.id).limit(limit))
+        if skip:
+            stmt = stmt.where(a.c.id.not_in(list(skip)))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(stmt)]
+
+    def count_stale(self, version: str) -> int:
+        from sqlalchemy import func
+
+        a = schema.articles
+        with self.engine.connect() as conn:
+            return int(conn.scalar(select(func.count()).select_from(a)
+                                   .where(a.c.pipeline_version != version)) or 0)
+
+    def replace_coded(self, article: Article, version: str) -> int:
+        """Replaces everything derived from a stored article (events, participants,
+        evidence, quotes, annotations, clusters) with ``article`` as coded by ``version``,
+        in one transaction; the article's text and metadata stay. Returns its events."""
+        with self.engine.begin() as conn:
+            _delete_derived(conn, article.id)
+            n = self._insert_coded(conn, [article], version)
+            clusters.rekey(conn, [article])
+            row = rows.article_row(article, version, now())
+            conn.execute(update(schema.articles).where(schema.articles.c.id == article.id)
+                         .values(annotations=row["annotations"], pipeline_version=version))
+        return n
 
     def counts(self) -> dict[str, int]:
         from sqlalchemy import func
@@ -263,6 +326,17 @@ class Store:
             return {t.name: int(conn.scalar(select(func.count()).select_from(t)) or 0)
                     for t in (schema.articles, schema.events, schema.actors, schema.quotes,
                               schema.failures, schema.article_copies)}
+
+
+def _delete_derived(conn: Connection, article_id: str) -> None:
+    """Deletes the rows coded from an article (not the article itself), re-pointing the
+    clusters that lose its reports."""
+    clusters.detach(conn, article_id)
+    event_ids = select(schema.events.c.id).where(schema.events.c.article_id == article_id)
+    for table in (schema.participants, schema.evidence):
+        conn.execute(delete(table).where(table.c.event_id.in_(event_ids)))
+    for table in (schema.events, schema.quotes):
+        conn.execute(delete(table).where(table.c.article_id == article_id))
 
 
 def _lock_for_migration(conn: Connection) -> None:

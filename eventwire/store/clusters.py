@@ -142,6 +142,18 @@ def on_write(conn: Connection, articles: Sequence[Article],
     return _link(conn, keys)
 
 
+def rekey(conn: Connection, articles: Sequence[Article]) -> int:
+    """Event keys and clusters for the events of articles coded again (``recode``): their
+    signatures are already stored, their old events detached (:func:`detach`)."""
+    keys = [dedupe.key_of(e, a.published) for a in articles
+            for e in {e.id: e for e in a.events}.values()]
+    if not keys:
+        return 0
+    conn.execute(K.insert(), [_key_row(k) for k in keys])
+    _lock(conn)
+    return _link(conn, keys)
+
+
 def _lock(conn: Connection) -> None:
     """Serialises clustering between concurrent PostgreSQL writers (SQLite already is)."""
     if conn.dialect.name == "postgresql":

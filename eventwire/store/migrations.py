@@ -37,10 +37,19 @@ def _v3_unknown_actors(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE actors ADD COLUMN unknown BOOLEAN NOT NULL DEFAULT FALSE"))
 
 
+def _v4_date_refused(conn: Connection) -> None:
+    """``events.date_refused``: the reason code of a date the normaliser refused (issue 16).
+    Rows coded before stay NULL; ``eventwire recode`` codes them again."""
+    columns = {c["name"] for c in inspect(conn).get_columns("events")}
+    if "date_refused" not in columns:
+        conn.execute(text("ALTER TABLE events ADD COLUMN date_refused VARCHAR(16)"))
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial tables", _v1_initial),
     (2, "deduplication: article signatures and event keys", _v2_dedupe),
     (3, "unknown actors: actors.unknown", _v3_unknown_actors),
+    (4, "events.date_refused: why a date was refused", _v4_date_refused),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -46,7 +46,7 @@ def event_row(event: Event, version: str) -> dict[str, Any]:
         "id": event.id, "article_id": event.evidence.article_id, "type": event.type,
         "mode": event.mode, "modality": event.modality, "context": ";".join(event.context),
         "date_value": d.value, "date_precision": d.precision, "date_basis": d.basis,
-        "date_timex": d.timex,
+        "date_timex": d.timex, "date_refused": d.refused,
         "place_name": p.name if p else None, "place_geonames_id": p.geonames_id if p else None,
         "place_country": p.country if p else None, "place_admin1": p.admin1 if p else None,
         "place_lat": p.lat if p else None, "place_lon": p.lon if p else None,

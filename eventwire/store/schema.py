@@ -77,6 +77,7 @@ events = Table(
     Column("date_precision", String(8)),
     Column("date_basis", String(16)),
     Column("date_timex", String(32)),
+    Column("date_refused", String(16)),  # reason a found date was refused (migration 3)
     Column("place_name", Text),
     Column("place_geonames_id", Integer),
     Column("place_country", String(3)),

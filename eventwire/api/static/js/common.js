@@ -2,7 +2,7 @@
 // link, filter forms, loading and error states, the tooltip.
 
 import { h, clear, fmtDate, fmtPercent, fmtSigned, truncate } from "./dom.js";
-import { api, ApiError, saveToken } from "./api.js";
+import { api, ApiError, qs, saveToken } from "./api.js";
 
 export const QUADS = {
   1: { label: "Verbal cooperation", colour: "#2f9e44" },
@@ -190,6 +190,36 @@ export async function recentWindow(params, threshold = 100000) {
   return { since: start, until, note: `This store holds ${m.counts.events.toLocaleString("en-GB")} events, so this page starts with the 12 months from ${fmtDate(start, "month")} to ${fmtDate(until, "month")}. Change From and To to see other periods.` };
 }
 
+/**
+ * With no From/To given, the timeline and map show the months the store's articles were
+ * published in (not the span of event dates, which a wrong date can stretch over centuries),
+ * with links to the events dated before and after; returns {since, until, node} or null.
+ */
+export async function coverageWindow(params) {
+  if (params.get("since") || params.get("until")) return null;
+  const m = await meta();
+  if (!m.first_published || !m.last_published) return null;
+  const since = m.first_published.slice(0, 7);
+  const until = m.last_published.slice(0, 7);
+  const node = h("p", { class: "window-note", role: "note", id: "coverage-note" },
+    `Showing ${fmtDate(since, "month")} to ${fmtDate(until, "month")}, when this store's articles were published. `,
+    h("a", { href: `#/events${qs({ until: prevMonth(since) })}`, id: "dated-before" }, "Events dated before"),
+    " · ",
+    h("a", { href: `#/events${qs({ since: nextMonth(until) })}`, id: "dated-after" }, "events dated after"),
+    ". Change From and To to see other periods.");
+  return { since, until, node };
+}
+
+function prevMonth(ym) {
+  const [y, mo] = ym.split("-").map(Number);
+  return new Date(Date.UTC(y, mo - 2, 1)).toISOString().slice(0, 7);
+}
+
+function nextMonth(ym) {
+  const [y, mo] = ym.split("-").map(Number);
+  return new Date(Date.UTC(y, mo, 1)).toISOString().slice(0, 7);
+}
+
 export function windowNote(window) {
   return window ? h("p", { class: "window-note", role: "note" }, window.note) : null;
 }
@@ -205,6 +235,8 @@ const FIELDS = {
   place: { label: "Place", placeholder: "Kabul or AFG", help: "Place name or country code" },
   text: { label: "Words in evidence", placeholder: "e.g. gas", help: "Words in the sentence the event was coded from" },
   min_confidence: { label: "Confidence" },
+  modality: { label: "Modality", help: "What happened (asserted, ongoing, historical) is the default; 'all' adds future, hypothetical and negated events" },
+  with: { label: "With", placeholder: "CHN or a name", help: "With Actor: events between the two, either direction or side by side" },
   raw: { label: "Every report" },
 };
 
@@ -227,6 +259,19 @@ function confidenceSelect(value) {
     options.map(([v, label]) => h("option", { value: v, selected: String(value || "") === v }, label)));
 }
 
+function modalitySelect(value) {
+  const options = [["", "What happened"], ["all", "All, future and hypothetical included"]];
+  return h("select", { name: "modality", id: "f-modality" },
+    options.map(([v, label]) => h("option", { value: v, selected: String(value || "") === v }, label)));
+}
+
+/** "12 future, hypothetical or negated events hidden" when the default filter hid any. */
+export function hiddenNote(hidden) {
+  if (!hidden) return null;
+  return h("span", { class: "muted hidden-note", id: "hidden-note" },
+    ` · ${hidden} future, hypothetical or negated ${hidden === 1 ? "event" : "events"} hidden (Modality: All shows them)`);
+}
+
 /**
  * A filter form for `names`, filled from `params` (URLSearchParams); `onApply(values)`
  * gets the non-empty values.
@@ -238,6 +283,7 @@ export async function filterForm(names, params, onApply, extra = []) {
     let control;
     if (name === "type") control = await typeSelect(params.get("type"));
     else if (name === "min_confidence") control = confidenceSelect(params.get(name));
+    else if (name === "modality") control = modalitySelect(params.get(name));
     else if (name === "raw") {
       control = h("input", { type: "checkbox", name: "raw", id: "f-raw", checked: params.get("raw") === "true" });
       form.append(h("label", { class: "check", for: "f-raw", title: "Show each article's report instead of one row per event" }, control, spec.label));

@@ -2,9 +2,9 @@
 
 import { h, clear, fmtDate, fmtNumber, fmtPercent, fmtSigned, truncate } from "./dom.js";
 import { api, qs } from "./api.js";
-import { actorList, errorBox, evidenceHref, eventPlace, filterForm, loading, pageHeader, pick, typeBadge } from "./common.js";
+import { actorList, errorBox, evidenceHref, eventPlace, filterForm, hiddenNote, loading, pageHeader, pick, typeBadge } from "./common.js";
 
-const FILTERS = ["actor", "recipient", "type", "since", "until", "place", "text", "min_confidence", "raw"];
+const FILTERS = ["actor", "with", "recipient", "type", "since", "until", "place", "text", "min_confidence", "modality", "raw"];
 const PAGE_SIZE = 50;
 const COLUMNS = [
   { key: "date", label: "Date", sort: "date" },
@@ -37,7 +37,7 @@ export async function render(view, _arg, params, ctx) {
       const query = { ...filters, sort, limit: PAGE_SIZE, cursor: cursors[index], total: index === 0 ? "true" : "" };
       const page = await api("events", query);
       if (!ctx.isCurrent()) return;
-      if (index === 0) showSummary(summary, page.total, filters);
+      if (index === 0) showSummary(summary, page.total, filters, page.hidden);
       clear(holder).append(page.events.length ? table(page.events, sort, filters, ctx) : h("p", { class: "empty" }, "No events match these filters. Try a wider date range or fewer filters."));
       if (page.next_cursor && cursors.length === index + 1) cursors.push(page.next_cursor);
       pager.append(
@@ -51,12 +51,13 @@ export async function render(view, _arg, params, ctx) {
   await show();
 }
 
-function showSummary(node, total, filters) {
+function showSummary(node, total, filters, hidden) {
   clear(node);
   const json = `/api/events${qs({ ...filters, limit: 1000 })}`;
   node.append(
     h("span", { class: "count" }, `${fmtNumber(total)} ${total === 1 ? "event" : "events"} match`),
     filters.raw ? h("span", { class: "muted" }, " (every report)") : h("span", { class: "muted" }, " (one row per event; reports of the same event are grouped)"),
+    hiddenNote(hidden),
     h("a", { class: "json-link", href: json, target: "_blank", rel: "noopener" }, "Open as JSON"));
 }
 

@@ -74,7 +74,9 @@ async function footer() {
   try {
     const m = await meta();
     slot.textContent = `eventwire ${m.version} · pipeline ${m.pipeline_version} · ontology ${m.ontology_version} · `
-      + `${m.counts.articles.toLocaleString("en-GB")} articles, ${m.counts.events.toLocaleString("en-GB")} events`;
+      + `${m.counts.articles.toLocaleString("en-GB")} articles, ${m.counts.events.toLocaleString("en-GB")} events`
+      + (Object.keys(m.events_by_pipeline || {}).length > 1 || (m.events_by_pipeline && !m.events_by_pipeline[m.pipeline_version])
+        ? " (" + Object.entries(m.events_by_pipeline).map(([v, n]) => `${n.toLocaleString("en-GB")} by ${v}`).join(", ") + ")" : "");
   } catch (err) {
     slot.textContent = "";
   }

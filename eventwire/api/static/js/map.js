@@ -3,9 +3,9 @@
 
 import { h, svg, clear, fmtDate, fmtNumber, fmtSigned } from "./dom.js";
 import { api } from "./api.js";
-import { fillPeriods, filterForm, hideTooltip, intensityColour, load, meta, pageHeader, pick, recentWindow, showTooltip, windowNote } from "./common.js";
+import { coverageWindow, fillPeriods, filterForm, hideTooltip, intensityColour, load, meta, pageHeader, pick, recentWindow, showTooltip, windowNote } from "./common.js";
 
-const FILTERS = ["type", "actor", "since", "until", "min_confidence"];
+const FILTERS = ["type", "actor", "since", "until", "min_confidence", "modality"];
 const WORLD = "/static/vendor/world-atlas@2.0.2/countries-50m.json";
 const CLUSTER_PX = 44;
 let worldPromise = null;
@@ -23,11 +23,14 @@ function world() {
 export async function render(view, _arg, params, ctx) {
   const recent = await recentWindow(params);
   if (recent) { params.set("since", recent.since); params.set("until", recent.until); }
+  const coverage = recent ? null : await coverageWindow(params);
+  if (coverage) { params.set("since", coverage.since); params.set("until", coverage.until); }
   const filters = pick(params, FILTERS);
   view.append(pageHeader("Map", "Where the events happened, as far as the coder could place them. Nearby places are grouped; "
     + "the number is how many events, the colour their mean intensity. Click a group to list its places and events."));
   view.append(await filterForm(FILTERS, params, (values) => ctx.go("map", values)));
   if (recent) view.append(windowNote(recent));
+  if (coverage) view.append(coverage.node);
   const slider = h("div", { class: "time-slider card", id: "time-slider" });
   const stage = h("div", { class: "map-stage card", id: "map" });
   const side = h("aside", { class: "card map-side", id: "map-side" }, h("h2", {}, "Places"), h("p", { class: "muted" }, "Click a circle on the map."));
@@ -46,11 +49,13 @@ function legend() {
 
 /** Two range handles over the months of the store; moving them re-filters the map. */
 function buildSlider(node, m, filters, ctx) {
-  const months = m.first_date ? fillPeriods([m.first_date.slice(0, 7), m.last_date.slice(0, 7)], "month") : [];
+  const first = m.first_published || m.first_date;  // publication coverage, not stray event dates
+  const lastDay = m.last_published || m.last_date;
+  const months = first && lastDay ? fillPeriods([first.slice(0, 7), lastDay.slice(0, 7)], "month") : [];
   if (months.length < 2) { node.remove(); return; }
-  const first = months.indexOf((filters.since || "").slice(0, 7));
+  const firstAt = months.indexOf((filters.since || "").slice(0, 7));
   const last = months.indexOf((filters.until || "").slice(0, 7));
-  const from = h("input", { type: "range", min: "0", max: String(months.length - 1), value: String(first >= 0 ? first : 0), "aria-label": "From month", id: "slider-from" });
+  const from = h("input", { type: "range", min: "0", max: String(months.length - 1), value: String(firstAt >= 0 ? firstAt : 0), "aria-label": "From month", id: "slider-from" });
   const to = h("input", { type: "range", min: "0", max: String(months.length - 1), value: String(last >= 0 ? last : months.length - 1), "aria-label": "To month", id: "slider-to" });
   const label = h("span", { class: "slider-label" });
   const show = () => {

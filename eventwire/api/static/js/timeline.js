@@ -3,9 +3,9 @@
 
 import { h, clear, fmtNumber, fmtSigned } from "./dom.js";
 import { api } from "./api.js";
-import { QUADS, errorBox, eventList, fillPeriods, filterForm, load, pageHeader, pick, typeColours } from "./common.js";
+import { QUADS, coverageWindow, errorBox, eventList, fillPeriods, filterForm, load, pageHeader, pick, typeColours } from "./common.js";
 
-const FILTERS = ["actor", "recipient", "type", "since", "until", "place", "min_confidence"];
+const FILTERS = ["actor", "recipient", "type", "since", "until", "place", "min_confidence", "modality"];
 const charts = [];
 
 function dropCharts() {
@@ -15,6 +15,8 @@ function dropCharts() {
 export async function render(view, _arg, params, ctx) {
   dropCharts();
   const interval = params.get("interval") === "week" ? "week" : "month";
+  const coverage = await coverageWindow(params);
+  if (coverage) { params.set("since", coverage.since); params.set("until", coverage.until); }
   const filters = pick(params, FILTERS);
   const a = params.get("a") || "";
   const b = params.get("b") || "";
@@ -24,6 +26,7 @@ export async function render(view, _arg, params, ctx) {
       h("option", { value: "month", selected: interval === "month" }, "Month"),
       h("option", { value: "week", selected: interval === "week" }, "Week")));
   view.append(await filterForm(FILTERS, params, (values) => ctx.go("timeline", { ...values, a, b }), [intervalSelect]));
+  if (coverage) view.append(coverage.node);
 
   const typesCard = h("section", { class: "card" }, h("h2", {}, `Events per ${interval} by type`));
   const typesBody = h("div", { class: "chart-wrap", id: "types-chart" });
@@ -111,14 +114,16 @@ async function suggestions(ctx, filters, interval) {
 }
 
 async function dyadView(a, b, filters, interval) {
-  const d = await api("dyads", { a, b, interval, ...pick(new URLSearchParams(filters), ["since", "until", "type", "min_confidence"]) });
+  const d = await api("dyads", { a, b, interval, ...pick(new URLSearchParams(filters), ["since", "until", "type", "min_confidence", "modality"]) });
   const t = d.totals;
   const out = h("div", {});
   out.append(h("div", { class: "stat-row" },
     stat("Events", fmtNumber(t.events)),
     stat("Cooperation", fmtNumber(t.cooperation), QUADS[1].colour),
     stat("Conflict", fmtNumber(t.conflict), QUADS[4].colour),
-    stat("Mean intensity", fmtSigned(t.mean_intensity), null, "PLOVER intensity: −10 most hostile, +10 most cooperative")));
+    stat("Mean intensity", fmtSigned(t.mean_intensity), null, "PLOVER intensity: −10 most hostile, +10 most cooperative"),
+    stat("Side by side", fmtNumber(d.together || 0), null, "Both among the actors: a joint statement, a meeting")));
+  if (d.hidden) out.append(h("p", { class: "muted small hidden-note" }, `${d.hidden} future, hypothetical or negated ${d.hidden === 1 ? "event" : "events"} hidden (Modality: All shows them).`));
   if (!d.series.length) {
     out.append(h("p", { class: "empty" }, `No dated events between ${a} and ${b}. Check the spelling, or try a country code.`));
     return out;

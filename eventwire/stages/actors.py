@@ -1086,12 +1086,12 @@ class Actors:
         if not named:
             return
         hit_tokens = s.hit_tokens
+        surnames = {p.surname for p in named}
         for k, tok in enumerate(s.doc):
             if k in s.used or k in hit_tokens or not _cap(tok) or \
                     (s.parsed and not _name_shaped(tok, True)):
                 continue
-            person = state.by_name(tok.text) if tok.lower_ in {p.surname for p in named} \
-                else None
+            person = state.by_name(tok.text) if tok.lower_ in surnames else None
             if person is None:
                 continue
             start = self._name_start(s, k, person)

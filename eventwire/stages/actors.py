@@ -875,6 +875,7 @@ class Actors:
         article = work.article
         state = ArticleState(article.published)
         for sentence in article.sentences:
+            work.deadline.check(self.name)
             s = self._sent(work, sentence.index)
             self._sentence(work, s, state)
             s.mentions.sort(key=lambda m: (m[0], m[1]))

@@ -1081,8 +1081,10 @@ class AttributionStage:
         article = work.article
         found = find_quotations(article.text)
         self._parse_around_event_quotes(work, found)
-        cands = [c for index in sorted(work.docs)
-                 for c in candidates_in(work, index, work.docs[index], self.lexicon)]
+        cands: list[Candidate] = []
+        for index in sorted(work.docs):
+            work.deadline.check(self.name)
+            cands.extend(candidates_in(work, index, work.docs[index], self.lexicon))
         layout = list(layout_candidates(work, found, self.lexicon))
         quotations = Quotations(found)
         spoken = Cover([c.content for c in layout
@@ -1094,6 +1096,7 @@ class AttributionStage:
                 and (c.speaker or c.from_quote or c.anaphoric or c.sourceless)]
         kept = _outermost(kept)
         kept.sort(key=lambda c: (c.cue.start, c.content.start if c.content else 0))
+        work.deadline.check(self.name)
         resolver = SpeakerResolver(work, self.lexicon)
         quotes = [self._quote(article, c, resolver) for c in _dedupe(kept)]
         new = [q for q in quotes if q is not None]

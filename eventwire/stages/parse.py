@@ -12,6 +12,7 @@ library called from another program) the limit holds only while parsing.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Sequence
 
 from threadpoolctl import ThreadpoolController
@@ -24,6 +25,7 @@ LIGHT_DISABLE = ("ner",)  # components a claim-only sentence does without
 
 class Parse:
     name = "parse"
+    charges_time = True  # charges each article the time until its sentences' Docs come out
 
     def __init__(self, res: Resources) -> None:
         self.nlp = res.nlp
@@ -47,8 +49,13 @@ class Parse:
         texts = (w.article.sentences[i].span.text.replace("\n", " ") for w, i in todo)
         with self._one_blas_thread():
             docs = self.nlp.pipe(texts, batch_size=self.batch_size, disable=list(disable))
+            last = time.perf_counter()
             for (work, index), doc in zip(todo, docs, strict=True):
                 work.docs[index] = doc
+                now = time.perf_counter()
+                work.deadline.charge(now - last)
+                last = now
+                work.deadline.check(self.name)
 
     def _one_blas_thread(self) -> contextlib.AbstractContextManager[object]:
         blas = self.blas.select(user_api="blas")

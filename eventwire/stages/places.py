@@ -112,6 +112,7 @@ class PlacesStage:
             mentions = [m for m in mentions if m.end <= dateline.start or m.start >= dateline.end]
             mentions.append(dateline)
         countries = actor_countries(work) + text_countries(self.gaz, article.text)
+        work.deadline.check(self.name)
         places = resolve(self.gaz, article.text, mentions, countries)
         for mention, place in zip(mentions, places, strict=True):
             if place is not None and mention is dateline:
@@ -146,6 +147,7 @@ def find_mentions(gaz: Gazetteer, work: Work) -> list[Mention]:
     text = work.article.text
     words = LowerWords(text)
     for sentence in work.article.sentences:
+        work.deadline.check("places")
         start, end = sentence.span.start, sentence.span.end
         found.extend(m for m in gazetteer_mentions(gaz, text, start, end, sentence.index, words)
                      if not taken.overlapping(m.start, m.end))

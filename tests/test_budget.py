@@ -82,7 +82,7 @@ class _Slow:
                 work.deadline.check(self.name)
 
 
-@pytest.mark.timeout(60, method="thread")  # the backstop needs SIGALRM, which "signal" takes
+@pytest.mark.timeout(300, method="thread")  # the backstop needs SIGALRM, which "signal" takes
 @pytest.mark.parametrize("cooperative", [True, False])
 def test_article_over_budget_is_a_coded_failure_and_the_batch_goes_on(
         resources, cooperative: bool) -> None:
@@ -99,7 +99,7 @@ def test_article_over_budget_is_a_coded_failure_and_the_batch_goes_on(
     assert "time budget" in failure.reason and "raise [budget]" in failure.hint
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(300)
 def test_budget_from_config_reaches_the_pipeline(resources) -> None:
     from eventwire.resources import Resources
 
@@ -133,9 +133,9 @@ def test_worker_process_survives_an_article_over_budget(shared: Path) -> None:
 @pytest.mark.timeout(400)
 def test_ray_engine_enforces_the_budget(shared: Path, tmp_path: Path) -> None:
     ray = pytest.importorskip("ray")
-    from eventwire.scale import ray_engine
     from sqlalchemy import select
 
+    from eventwire.scale import ray_engine
     from eventwire.store import Store, schema
 
     folder = tmp_path / "in"

@@ -1,14 +1,15 @@
-"""The time budget of one article: how long the stages may spend on it.
+"""The time budget of one article: how much CPU time the stages may spend on it.
 
 ``[budget]`` in the config gives seconds per 10,000 characters of text, with a floor (short
 articles) and a cap (the longest); 0 seconds per 10,000 characters turns the budget off.
-The pipeline charges each article the time the stages spend on it (a batch stage's time
-is shared out as it goes), and the stages check the article's :class:`Deadline` between
-steps and inside their long loops. An article over budget raises :class:`BudgetExceeded`,
-which the pipeline records as a failure ``E203`` naming the stage; the batch and the run go
-on. As a backstop for a step that never reaches a check, :func:`hard_stop` arms a timer
-signal a grace period after the budget, where the process allows it (main thread, timer
-signal unused).
+Seconds are the process's CPU seconds (:func:`clock`), so other programs loading the machine
+do not push an article over its budget. The pipeline charges each article the time the
+stages spend on it (a batch stage's time is shared out by length as it goes), and the
+stages check the article's :class:`Deadline` between steps and inside their long loops. An
+article over budget raises :class:`BudgetExceeded`, which the pipeline records as a failure
+``E203`` naming the stage; the batch and the run go on. As a backstop for a step that never
+reaches a check, :func:`hard_stop` arms a CPU-time timer signal (SIGPROF) a grace period
+after the budget, where the process allows it (main thread, signal unused).
 """
 
 from __future__ import annotations
@@ -27,11 +28,17 @@ from eventwire.errors import EventwireError
 CODE = "E203"
 
 
+def clock() -> float:
+    """CPU seconds of this process (every thread), the budget's clock."""
+    return time.process_time()
+
+
 @dataclass(frozen=True)
 class Budget:
-    """Seconds an article may take: ``per_10k_chars`` x length / 10,000, within
+    """CPU seconds an article may take: ``per_10k_chars`` x length / 10,000, within
     [``floor``, ``cap``]; ``per_10k_chars`` <= 0 means no budget. The backstop (``hard_stop``)
-    fires at ``grace`` x the budget + ``grace_seconds``, after the cooperative checks."""
+    fires at ``grace`` x what is left of the budget + ``grace_seconds``, after the
+    cooperative checks."""
 
     per_10k_chars: float = 5.0
     floor: float = 10.0
@@ -83,18 +90,18 @@ class Deadline:
         self.since: float | None = None
 
     def start(self) -> None:
-        self.since = time.perf_counter()
+        self.since = clock()
 
     def stop(self) -> None:
         if self.since is not None:
-            self.spent += time.perf_counter() - self.since
+            self.spent += clock() - self.since
             self.since = None
 
     def charge(self, seconds: float) -> None:
         self.spent += seconds
 
     def used(self) -> float:
-        running = time.perf_counter() - self.since if self.since is not None else 0.0
+        running = clock() - self.since if self.since is not None else 0.0
         return self.spent + running
 
     def check(self, stage: str) -> None:
@@ -106,10 +113,10 @@ class Deadline:
 @contextmanager
 def hard_stop(deadline: Deadline, stage: str, budget: Budget) -> Iterator[None]:
     """Raises BudgetExceeded inside the block when it runs well past the budget (see
-    Budget) without a cooperative check noticing: a timer signal, so only in the main
-    thread and only when the process uses no SIGALRM of its own; elsewhere the block runs
-    with the cooperative checks alone."""
-    left = deadline.seconds * budget.grace + budget.grace_seconds - deadline.used()
+    Budget) without a cooperative check noticing: a CPU-time timer signal (SIGPROF), so
+    only in the main thread and only when the process uses no SIGPROF of its own (a
+    profiler); elsewhere the block runs with the cooperative checks alone."""
+    left = (deadline.seconds - deadline.used()) * budget.grace + budget.grace_seconds
     if not budget.hard_stop or math.isinf(left) or not _can_use_timer():
         yield
         return
@@ -118,13 +125,13 @@ def hard_stop(deadline: Deadline, stage: str, budget: Budget) -> Iterator[None]:
         deadline.stop()
         raise BudgetExceeded(stage, deadline)
 
-    previous = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+    previous = signal.signal(signal.SIGPROF, fire)
+    signal.setitimer(signal.ITIMER_PROF, max(left, 0.001))
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def _can_use_timer() -> bool:
@@ -132,5 +139,5 @@ def _can_use_timer() -> bool:
         return False
     if threading.current_thread() is not threading.main_thread():
         return False
-    return signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None) \
-        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    return signal.getsignal(signal.SIGPROF) in (signal.SIG_DFL, signal.SIG_IGN, None) \
+        and signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from eventwire import config as config_mod
-from eventwire.budget import Budget, BudgetExceeded, hard_stop
+from eventwire.budget import Budget, BudgetExceeded, Deadline, clock, hard_stop
 from eventwire.errors import EventwireError
 from eventwire.ids import article_id
 from eventwire.model import Article, Failure
@@ -157,9 +157,7 @@ class Pipeline:
                     if not over:
                         return True
             except BudgetExceeded as exc:
-                over = [w for w in live if w.deadline is exc.deadline]
-                if not over:
-                    raise
+                over = [w for w in live if w.deadline is exc.deadline] or [_most_over(live)]
             except Exception:  # noqa: BLE001 - fall back to one by one to find the bad one
                 return False
             for work in over:
@@ -170,15 +168,21 @@ class Pipeline:
 
     def _timed_batch(self, stage: Stage, works: list[Work]) -> None:
         """A batch stage that charges its articles itself (``charges_time``) does so as it
-        goes; the time of any other is shared out by length of text."""
-        tightest = min(works, key=lambda w: w.deadline.seconds - w.deadline.used())
-        started = time.perf_counter()
+        goes; the time of any other is shared out by length of text. The backstop allows
+        the batch what is left of all its articles' budgets."""
+        together = Deadline(sum(w.deadline.seconds - w.deadline.used() for w in works))
+        started = clock()
         try:
-            with hard_stop(tightest.deadline, stage.name, self.budget):
+            with hard_stop(together, stage.name, self.budget):
                 stage.batch(works)  # type: ignore[attr-defined]
         finally:
             if not getattr(stage, "charges_time", False):
-                _share(time.perf_counter() - started, works)
+                _share(clock() - started, works)
+
+
+def _most_over(works: list[Work]) -> Work:
+    """The article that has used the largest share of its budget."""
+    return max(works, key=lambda w: w.deadline.used() / max(w.deadline.seconds, 1e-9))
 
 
 def _share(seconds: float, works: list[Work]) -> None:

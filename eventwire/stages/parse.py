@@ -12,11 +12,11 @@ library called from another program) the limit holds only while parsing.
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Sequence
 
 from threadpoolctl import ThreadpoolController
 
+from eventwire.budget import clock
 from eventwire.resources import Resources
 from eventwire.stages import Work
 
@@ -53,11 +53,11 @@ class Parse:
             for first in range(0, len(todo), self.batch_size):
                 chunk = todo[first: first + self.batch_size]
                 texts = [w.article.sentences[i].span.text.replace("\n", " ") for w, i in chunk]
-                started = time.perf_counter()
+                started = clock()
                 docs = self.nlp.pipe(texts, batch_size=self.batch_size, disable=list(disable))
                 for (work, index), doc in zip(chunk, docs, strict=True):
                     work.docs[index] = doc
-                _share(time.perf_counter() - started, chunk, texts)
+                _share(clock() - started, chunk, texts)
                 for work, _ in chunk:
                     work.deadline.check(self.name)
 

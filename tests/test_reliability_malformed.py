@@ -162,6 +162,11 @@ def failure_rows(db: Path, folder: Path) -> list[tuple[str, str | None, str, str
                     "WHERE path LIKE ? ORDER BY id", f"{folder}%")
 
 
+# New reports of an event stored before rightly join its cluster, which may take a new id
+# (the mutated Gigaword articles report the same 1997 events as the store's slice)
+REGROUPED = {("events", "cluster_id")}
+
+
 def kinds(paths: list[Path]) -> set[str]:
     return {re.sub(r"^\d+-|-ok.*$", "", p.name) for p in paths}
 
@@ -233,7 +238,9 @@ def test_every_bad_record_is_in_failures_with_its_code(mixed: MixedRun) -> None:
 def test_what_was_stored_before_is_unchanged_and_the_store_is_sound(mixed: MixedRun) -> None:
     for table, (cols, data) in mixed.before.items():
         assert mixed.after[table][0] == cols
-        lost = set(data) - set(mixed.after[table][1])
+        keep = [i for i, c in enumerate(cols) if (table, c) not in REGROUPED]
+        lost = {tuple(r[i] for i in keep) for r in data} - {
+            tuple(r[i] for i in keep) for r in mixed.after[table][1]}
         assert not lost, f"{table}: {len(lost)} rows stored before were lost or changed"
     check_store(mixed.db)
 

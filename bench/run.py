@@ -1,5 +1,6 @@
-"""``make bench``: throughput, memory, cheap-pass keep rate, Ray vs local, API latency, and
-the false-alarm figure (events per 1,000 sentences, ``eventwire eval negatives``).
+"""``make bench``: throughput, memory, cheap-pass keep rate, Ray vs local, API latency, the
+false-alarm figure (events per 1,000 sentences, ``eventwire eval negatives``) and each stage's
+time per 1,000 characters on one-line texts of 10k, 100k and 1M characters.
 
     python bench/run.py            quick run (a sample; a few minutes on 2 cores)
     python bench/run.py --full     the issue's measurement: every corpus in ../shared/corpora
@@ -38,7 +39,7 @@ CORPORA = {"reuters": "reuters21578.jsonl", "gigaword": "gigaword-afp-xinhua.jso
            "bbc": "bbc-news.jsonl"}
 QUICK_LIMIT = 1500
 QUICK_RAY_LIMIT = 400
-STEPS = ("e2e", "bare", "bare_numpy", "keep", "ray", "api", "negatives")
+STEPS = ("e2e", "bare", "bare_numpy", "keep", "long", "ray", "api", "negatives")
 
 
 # ------------------------------------------------------------------- memory of a tree
@@ -202,6 +203,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             report["keep"] = res
             print(f"cheap pass keeps {res['kept']}/{res['total']} golden event sentences "
                   f"({res['rate']:.3f}; must stay >= 0.95)", flush=True)
+        if "long" not in skip:
+            report["long"] = _long()
         if "ray" not in skip:
             report["ray"] = _ray(args, folder, full)
         if "api" not in skip:
@@ -282,6 +285,16 @@ def _ray(args: argparse.Namespace, folder: Path, full: bool) -> dict[str, Any]:
           f"{out['ratio']:.2f}x (target <= 1.5x); events {loc['events']} vs {ray['events']}; "
           f"peak RSS local {mb(loc['peak_rss'])}, Ray {mb(ray['peak_rss'])}", flush=True)
     return out
+
+
+def _long() -> list[dict[str, Any]]:
+    sys.path.insert(0, str(BENCH))
+    from bench_long_text import table
+
+    res, _, _ = step([str(BENCH / "bench_long_text.py")])
+    print(table(res["long"]) + "\n  (flat within 2x = linear in the text's length; "
+          "bench/bench_long_text.py)", flush=True)
+    return res["long"]  # type: ignore[no-any-return]
 
 
 def _api(full: bool) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from eventwire import config as config_mod
+from eventwire.budget import Budget, BudgetExceeded, Deadline, clock, hard_stop
 from eventwire.errors import EventwireError
 from eventwire.ids import article_id
 from eventwire.model import Article, Failure
@@ -83,6 +84,7 @@ class Pipeline:
     def __init__(self, res: Resources | None = None) -> None:
         self.res = res or Resources()
         self.stages = build_stages(self.res)
+        self.budget = Budget.from_config(self.res.cfg.get("budget", {}))
 
     @property
     def stage_names(self) -> list[str]:
@@ -92,7 +94,7 @@ class Pipeline:
         """Codes ``articles``; an article the readers marked as not English is stored as
         read, uncoded (the English models would mis-code it)."""
         result = BatchResult()
-        works = [Work(a) for a in articles]
+        works = [Work(a, deadline=self.budget.deadline(len(a.text))) for a in articles]
         failed: set[int] = set()
         foreign = {id(w) for w in works if not is_english(w.article)}
         for stage in self.stages:
@@ -111,15 +113,16 @@ class Pipeline:
     def _run_stage(self, stage: Stage, works: list[Work], failed: set[int],
                    failures: list[Failure]) -> None:
         batch = getattr(stage, "batch", None)
-        if batch is not None:
-            try:
-                batch(works)
-                return
-            except Exception:  # noqa: BLE001 - fall back to one by one to find the bad one
-                pass
+        if batch is not None and self._run_batch(stage, works, failed, failures):
+            return
         for work in works:
+            if id(work) in failed:
+                continue
             try:
-                stage(work)
+                self._run_one(stage, work)
+            except BudgetExceeded as exc:
+                failed.add(id(work))
+                failures.append(_budget_failure(exc, work))
             except EventwireError as exc:
                 if exc.code.startswith("E0"):
                     raise  # set-up problem (missing model or data): no article can pass
@@ -128,6 +131,73 @@ class Pipeline:
             except Exception as exc:  # noqa: BLE001 - one bad article never stops a run
                 failed.add(id(work))
                 failures.append(_stage_failure(stage.name, work.article, exc))
+
+    def _run_one(self, stage: Stage, work: Work) -> None:
+        """One article through one stage, on its clock, with the backstop armed."""
+        work.deadline.check(stage.name)
+        work.deadline.start()
+        try:
+            with hard_stop(work.deadline, stage.name, self.budget):
+                stage(work)
+        finally:
+            work.deadline.stop()
+        work.deadline.check(stage.name)
+
+    def _run_batch(self, stage: Stage, works: list[Work], failed: set[int],
+                   failures: list[Failure]) -> bool:
+        """Runs a batch stage; an article over budget is failed and the batch run again
+        without it (batch stages resume or write nothing until the end). False when the
+        batch failed otherwise: the caller then goes article by article."""
+        live = list(works)
+        while live:
+            over = [w for w in live if w.deadline.used() > w.deadline.seconds]
+            try:
+                if not over:
+                    self._timed_batch(stage, live)
+                    over = [w for w in live if w.deadline.used() > w.deadline.seconds]
+                    if not over:
+                        return True
+            except BudgetExceeded as exc:
+                over = [w for w in live if w.deadline is exc.deadline] or [_most_over(live)]
+            except Exception:  # noqa: BLE001 - fall back to one by one to find the bad one
+                return False
+            for work in over:
+                failed.add(id(work))
+                failures.append(_budget_failure(BudgetExceeded(stage.name, work.deadline), work))
+            live = [w for w in live if id(w) not in failed]
+        return True
+
+    def _timed_batch(self, stage: Stage, works: list[Work]) -> None:
+        """A batch stage that charges its articles itself (``charges_time``) does so as it
+        goes; the time of any other is shared out by length of text. The backstop allows
+        the batch what is left of all its articles' budgets."""
+        together = Deadline(sum(w.deadline.seconds - w.deadline.used() for w in works))
+        started = clock()
+        try:
+            with hard_stop(together, stage.name, self.budget):
+                stage.batch(works)  # type: ignore[attr-defined]
+        finally:
+            if not getattr(stage, "charges_time", False):
+                _share(clock() - started, works)
+
+
+def _most_over(works: list[Work]) -> Work:
+    """The article that has used the largest share of its budget."""
+    return max(works, key=lambda w: w.deadline.used() / max(w.deadline.seconds, 1e-9))
+
+
+def _share(seconds: float, works: list[Work]) -> None:
+    total = sum(len(w.article.text) for w in works) or 1
+    for work in works:
+        work.deadline.charge(seconds * len(work.article.text) / total)
+
+
+def _budget_failure(exc: BudgetExceeded, work: Work) -> Failure:
+    article = work.article
+    return Failure(
+        path=article.origin or article.id, code=exc.code, stage=exc.stage, record=article.id,
+        reason=f"article {article.id} ({len(article.text):,} characters) {exc.message}",
+        hint=exc.hint)
 
 
 def is_english(article: Article) -> bool:

@@ -34,7 +34,7 @@ LIMITS = {
     "max_line_bytes": 1_000_000,
 }
 
-_NAME = re.compile(r"-ok(\d+|x)(-fail)?\.")
+_NAME = re.compile(r"-ok(\d+|x)(-fail|-any)?\.")
 
 _OFFICIALS = ("Foreign Minister Anna Keller", "Defence Minister Omar Haddad",
               "Prime Minister Lena Varga", "Interior Minister Tomas Novak",
@@ -46,13 +46,14 @@ _PLACES = ("Vienna", "Nairobi", "Baku", "Lima", "Hanoi", "Rabat", "Tallinn", "Ac
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 
-def expected(path: Path) -> tuple[int | None, bool]:
-    """(number of good articles or None for any, whether a Failure must appear)."""
+def expected(path: Path) -> tuple[int | None, bool | None]:
+    """(number of good articles or None for any, whether a Failure must appear: None when
+    it may or may not, for the ``-any`` mutations)."""
     match = _NAME.search(path.name)
     if match is None:
         raise ValueError(f"not a generated file name: {path.name}")
     count = None if match.group(1) == "x" else int(match.group(1))
-    return count, bool(match.group(2))
+    return count, None if match.group(2) == "-any" else bool(match.group(2))
 
 
 def sentence(rng: random.Random) -> str:
@@ -416,4 +417,128 @@ def _plain(out: _Writer, rng: random.Random) -> None:
 _PARTS: tuple[Callable[[_Writer, random.Random], None], ...] = (
     _zero_bytes, _random_bytes, _binaries, _gzip, _jsonl, _json, _xml_bombs, _deep_markup,
     _bad_html, _feeds, _warc, _huge_lines, _encodings, _csv, _plain,
+)
+
+
+# --- mutations of real articles (issue 18) -----------------------------------------------
+#
+# ``generate_mutations(dir, seed, records)`` writes MUTATION_FILES files made from real news
+# records (dicts with id, title, text, published: Gigaword lines, read from ../shared at
+# test time, never stored in the repository): byte flips and cuts of every container, wrong
+# and mixed encodings, control, invisible and astral characters, huge words, markup soup,
+# and texts with their paragraphs joined into one line, up to LONG_CHARS characters. Their
+# names end in ``-any`` where what survives depends on the damage: any number of articles,
+# failures or none; what matters then is that every record ends up stored or in failures.
+
+MUTATION_FILES = 800
+LONG_CHARS = (20_000, 60_000, 150_000)
+_NAME_ANY = "-any"
+
+
+def generate_mutations(folder: Path, seed: int, records: list[dict[str, str]]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    out = _Writer(folder)
+    for size in LONG_CHARS:
+        out.add("txt-one-line-long", "x", False, ".txt", _one_line(records, rng, size).encode())
+    while len(out.paths) < MUTATION_FILES:
+        kind, make = _MUTATIONS[len(out.paths) % len(_MUTATIONS)]
+        ext, data = make(rng, rng.sample(records, 3))
+        out.add(kind, "x", False, _NAME_ANY + ext, data)
+    return out.paths
+
+
+def _one_line(records: list[dict[str, str]], rng: random.Random, size: int) -> str:
+    parts: list[str] = []
+    while sum(len(p) + 1 for p in parts) < size:
+        parts.append(" ".join(rng.choice(records)["text"].split()))
+    return " ".join(parts)[:size]
+
+
+def _line(record: dict[str, str]) -> bytes:
+    return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def _flip(data: bytes, rng: random.Random, flips: int) -> bytes:
+    damaged = bytearray(data)
+    for _ in range(flips):
+        damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+    return bytes(damaged)
+
+
+def _html(record: dict[str, str]) -> str:
+    paras = "".join(f"<p>{p}</p>" for p in record["text"].split("\n\n"))
+    return (f"<html><head><title>{record['title']}</title></head><body><article>"
+            f"<h1>{record['title']}</h1>{paras}</article></body></html>")
+
+
+def _rss(records: list[dict[str, str]]) -> str:
+    items = "".join(f"<item><title>{r['title']}</title><description><![CDATA[{r['text']}]]>"
+                    f"</description><pubDate>Tue, 01 Apr 1997 00:00:00 GMT</pubDate></item>"
+                    for r in records)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>W</title>{items}' \
+           f"</channel></rss>"
+
+
+def _sprinkle(text: str, rng: random.Random, chars: str, every: int) -> str:
+    return "".join(c + (rng.choice(chars) if rng.randrange(every) == 0 else "") for c in text)
+
+
+Mutation = Callable[[random.Random, list[dict[str, str]]], tuple[str, bytes]]
+
+_MUTATIONS: tuple[tuple[str, Mutation], ...] = (
+    ("jsonl-byte-flips", lambda rng, rs: (".jsonl", _flip(b"".join(map(_line, rs)), rng, 6))),
+    ("jsonl-cut", lambda rng, rs: (".jsonl", (lambda d: d[: rng.randrange(1, len(d))])(
+        b"".join(map(_line, rs))))),
+    ("jsonl-gz-cut", lambda rng, rs: (".jsonl.gz", (lambda d: d[: rng.randrange(10, len(d))])(
+        gzip.compress(b"".join(map(_line, rs)), mtime=0)))),
+    ("jsonl-gz-flips", lambda rng, rs: (".jsonl.gz", _flip(
+        gzip.compress(b"".join(map(_line, rs)), mtime=0), rng, 3))),
+    ("txt-byte-flips", lambda rng, rs: (".txt", _flip(rs[0]["text"].encode(), rng, 12))),
+    ("txt-one-line", lambda rng, rs: (".txt", " ".join(rs[0]["text"].split()).encode())),
+    ("txt-control-chars", lambda rng, rs: (".txt", _sprinkle(
+        rs[0]["text"], rng, "".join(map(chr, range(1, 32))), 40).encode())),
+    ("txt-invisible-chars", lambda rng, rs: (".txt", _sprinkle(
+        rs[0]["text"], rng, "\u200b\u200e\u202e\u2066\ufeff\u00ad", 15).encode())),
+    ("txt-astral-chars", lambda rng, rs: (".txt", _sprinkle(
+        rs[0]["text"], rng, "\U0001F600\U0001D400\U00020000\U0001F1FA", 25).encode())),
+    ("txt-huge-word", lambda rng, rs: (".txt", (rs[0]["text"] + " "
+                                                + "x" * rng.randrange(20_000, 60_000)).encode())),
+    ("txt-no-spaces", lambda rng, rs: (".txt", rs[0]["text"].replace(" ", "").encode())),
+    ("txt-every-sentence-a-paragraph", lambda rng, rs: (".txt", rs[0]["text"].replace(
+        ". ", ".\n\n").encode())),
+    ("txt-quote-storm", lambda rng, rs: (".txt", _sprinkle(
+        rs[0]["text"], rng, "\"\u201c\u201d''", 8).encode())),
+    ("txt-cr-only", lambda rng, rs: (".txt", rs[0]["text"].replace("\n", "\r").encode())),
+    ("txt-cp1252", lambda rng, rs: (".txt", (rs[0]["text"] + " Caf\u00e9 na\u00efve.").encode(
+        "cp1252", "replace"))),
+    ("txt-mixed-encodings", lambda rng, rs: (".txt", rs[0]["text"].encode() + "\n\nCaf\u00e9 "
+                                             "d\u00e9j\u00e0 vu".encode("cp1252")
+                                             + rs[1]["text"].encode())),
+    ("txt-utf16", lambda rng, rs: (".txt", codecs.BOM_UTF16_LE
+                                   + rs[0]["text"].encode("utf-16-le"))),
+    ("txt-utf16-cut-odd", lambda rng, rs: (".txt", (codecs.BOM_UTF16_LE + rs[0]["text"].encode(
+        "utf-16-le"))[: rng.randrange(3, 2000) | 1])),
+    ("html-page", lambda rng, rs: (".html", _html(rs[0]).encode())),
+    ("html-cut", lambda rng, rs: (".html", (lambda d: d[: rng.randrange(1, len(d))])(
+        _html(rs[0]).encode()))),
+    ("html-byte-flips", lambda rng, rs: (".html", _flip(_html(rs[0]).encode(), rng, 20))),
+    ("html-entities-only", lambda rng, rs: (".html", ("<html><body><p>" + "".join(
+        f"&#{ord(c)};" for c in rs[0]["text"][:3000]) + "</p></body></html>").encode())),
+    ("html-tag-soup", lambda rng, rs: (".html", _sprinkle(_html(rs[0]), rng, "<>&/!-", 30)
+                                       .encode())),
+    ("rss-items", lambda rng, rs: (".xml", _rss(rs).encode())),
+    ("rss-cut", lambda rng, rs: (".xml", (lambda d: d[: rng.randrange(1, len(d))])(
+        _rss(rs).encode()))),
+    ("rss-byte-flips", lambda rng, rs: (".xml", _flip(_rss(rs).encode(), rng, 10))),
+    ("warc-pages", lambda rng, rs: (".warc", _warc_bytes(rng, 2, lambda n: _html(rs[n])))),
+    ("warc-cut", lambda rng, rs: (".warc", (lambda d: d[: rng.randrange(1, len(d))])(
+        _warc_bytes(rng, 2, lambda n: _html(rs[n]))))),
+    ("csv-rows", lambda rng, rs: (".csv", ("title,text\n" + "".join(
+        f'"{r["title"]}","{r["text"].replace(chr(34), chr(39))}"\n' for r in rs)).encode())),
+    ("csv-byte-flips", lambda rng, rs: (".csv", _flip(("title,text\n" + "".join(
+        f'"{r["title"]}","{r["text"].replace(chr(34), chr(39))}"\n' for r in rs)).encode(),
+        rng, 8))),
+    ("json-array-cut", lambda rng, rs: (".json", (lambda d: d[: rng.randrange(1, len(d))])(
+        json.dumps(rs).encode()))),
 )

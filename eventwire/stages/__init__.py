@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from eventwire.budget import Deadline
 from eventwire.model import Article, Span
 
 if TYPE_CHECKING:
@@ -29,13 +30,15 @@ class Work:
     candidate sentences are parsed); token ``idx`` values are relative to the sentence,
     so use :func:`token_span` to get article offsets. ``claim_only`` holds the indices of
     candidate sentences kept only for a reported-speech cue (no event trigger): they are
-    parsed without the NER model, which only the actors of events need.
+    parsed without the NER model, which only the actors of events need. ``deadline`` is the
+    article's time budget: long loops call ``deadline.check(stage_name)``.
     """
 
     article: Article
     docs: dict[int, Doc] = field(default_factory=dict)
     claim_only: set[int] = field(default_factory=set)
     scratch: dict[str, Any] = field(default_factory=dict)
+    deadline: Deadline = field(default_factory=Deadline)
 
     def offset(self, sentence_index: int) -> int:
         return self.article.sentences[sentence_index].span.start

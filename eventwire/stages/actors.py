@@ -451,15 +451,34 @@ class ArticleState:
     persons: list[Person] = field(default_factory=list)
     last_speaker: Person | None = None
     institutions: dict[str, list[Actor]] = field(default_factory=dict)
+    # indexes of ``persons`` (a person's name, named and source never change once made):
+    # the first person of each name, as written and lower-cased, and the recallable ones
+    # by surname, so that a look-up costs the same in a long article as in a short one
+    _names: dict[str, Person] = field(default_factory=dict, repr=False)
+    _lower: dict[str, Person] = field(default_factory=dict, repr=False)
+    _surnames: dict[str, list[Person]] = field(default_factory=dict, repr=False)
+
+    def add(self, person: Person) -> None:
+        self.persons.append(person)
+        self._names.setdefault(person.name, person)
+        self._lower.setdefault(person.name.lower(), person)
+        if person.recallable:
+            self._surnames.setdefault(person.surname, []).append(person)
+
+    def named(self, name: str) -> Person | None:
+        """The first person with exactly this name."""
+        return self._names.get(name)
+
+    def recallable_surnames(self) -> dict[str, list[Person]]:
+        return self._surnames
 
     def by_name(self, name: str) -> Person | None:
         low = " ".join(name.lower().split())
-        for p in self.persons:
-            if p.name.lower() == low:
-                return p
+        if low in self._lower:
+            return self._lower[low]
         last = low.split()[-1] if low else ""
-        found = {id(p): p for p in self.persons if p.recallable and p.surname == last}
-        return next(iter(found.values())) if len(found) == 1 else None
+        found = self._surnames.get(last, [])
+        return found[0] if len(found) == 1 else None
 
 
 @dataclass
@@ -875,6 +894,7 @@ class Actors:
         article = work.article
         state = ArticleState(article.published)
         for sentence in article.sentences:
+            work.deadline.check(self.name)
             s = self._sent(work, sentence.index)
             self._sentence(work, s, state)
             s.mentions.sort(key=lambda m: (m[0], m[1]))
@@ -1045,13 +1065,12 @@ class Actors:
 
     def _register(self, state: ArticleState, name: str, fields: dict[str, Any],
                   named: bool = True, source: str = "title") -> Person:
-        person = state.by_name(name) if named else next(
-            (p for p in state.persons if p.name == name), None)
+        person = state.by_name(name) if named else state.named(name)
         if person is None:
             person = Person(name, actor_key("person", fields.get("code"), name),
                             fields.get("code"), fields.get("country"), fields.get("sector"),
                             fields.get("office"), fields.get("org"), named, source)
-            state.persons.append(person)
+            state.add(person)
         else:
             person.update(fields)
         return person
@@ -1082,16 +1101,15 @@ class Actors:
 
     def _known_names(self, s: Sent, state: ArticleState) -> None:
         """Later mentions of a person named before: the full name or the surname alone."""
-        named = [p for p in state.persons if p.recallable]
-        if not named:
+        surnames = state.recallable_surnames()
+        if not surnames:
             return
         hit_tokens = s.hit_tokens
         for k, tok in enumerate(s.doc):
             if k in s.used or k in hit_tokens or not _cap(tok) or \
                     (s.parsed and not _name_shaped(tok, True)):
                 continue
-            person = state.by_name(tok.text) if tok.lower_ in {p.surname for p in named} \
-                else None
+            person = state.by_name(tok.text) if tok.lower_ in surnames else None
             if person is None:
                 continue
             start = self._name_start(s, k, person)

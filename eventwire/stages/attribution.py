@@ -31,14 +31,16 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
 from typing import TYPE_CHECKING
 
 from eventwire.errors import EventwireError
-from eventwire.model import Actor, Article, Event, Quote, Span, span_of
+from eventwire.model import Actor, Article, Event, Quote, Sentence, Span, span_of
 from eventwire.stages import Work, token_span
+from eventwire.stages.span_index import Cover, DisjointSpans, ShortSpans, covers
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -776,7 +778,12 @@ def _dash_candidate(work: Work, quote: Span, match: re.Match[str]) -> Candidate:
 
 
 def _sentence_at(work: Work, offset: int) -> int:
-    for sentence in work.article.sentences:
+    sentences = work.article.sentences
+    starts = work.scratch.get("sentence_starts")
+    if starts is None or len(starts) != len(sentences):
+        starts = work.scratch["sentence_starts"] = [s.span.start for s in sentences]
+    i = bisect_right(starts, offset) - 1
+    for sentence in sentences[max(0, i - 1): i + 1]:
         if sentence.span.start <= offset < sentence.span.end:
             return sentence.index
     return 0
@@ -785,7 +792,16 @@ def _sentence_at(work: Work, offset: int) -> int:
 # ---------------------------------------------------------------- quotations <-> cues
 
 
-def attach_quotations(cands: list[Candidate], quotations: list[Span], text: str) -> None:
+class Quotations:
+    """The article's quotations (in text order, never overlapping) and the speech-like ones
+    among them (at least MIN_QUOTE_WORDS words), indexed by position."""
+
+    def __init__(self, quotations: list[Span]) -> None:
+        self.all = DisjointSpans(quotations)
+        self.speech = DisjointSpans([q for q in quotations if word_count(q) >= MIN_QUOTE_WORDS])
+
+
+def attach_quotations(cands: list[Candidate], quotations: Quotations, text: str) -> None:
     """Widens contents to the quotations they overlap or touch, and marks them direct."""
     for cand in cands:
         quote = _quotation_for(cand, quotations, text)
@@ -796,31 +812,44 @@ def attach_quotations(cands: list[Candidate], quotations: list[Span], text: str)
         cand.from_quote = True
 
 
-def _quotation_for(cand: Candidate, quotations: list[Span], text: str) -> Span | None:
-    speechlike = [q for q in quotations if word_count(q) >= MIN_QUOTE_WORDS]
+def _quotation_for(cand: Candidate, quotations: Quotations, text: str) -> Span | None:
     if cand.content is not None:
-        for quote in quotations:
-            if _inside(cand.cue, quote) or not _overlap(quote, cand.content):
+        for quote in quotations.all.overlapping(cand.content.start, cand.content.end):
+            if _inside(cand.cue, quote):
                 continue
-            if quote in speechlike or _coverage(quote, cand.content) >= 0.6:
+            if quotations.speech.containing(quote) is not None \
+                    or _coverage(quote, cand.content) >= 0.6:
                 return quote
         return None
     if not cand.quote_ok:
         return None
     clause_start = min(s.start for s in (cand.cue, cand.speaker) if s is not None)
     clause_end = max(s.end for s in (cand.cue, cand.speaker, cand.complements) if s is not None)
-    for quote in speechlike:
-        if quote.end <= clause_start and QUOTE_GAP.match(text[quote.end:clause_start]):
-            return quote
-        if quote.start >= clause_end and QUOTE_GAP.match(text[clause_end:quote.start]):
-            return quote
+    before = quotations.speech.last_ending_by(clause_start)
+    if before is not None and _gap_ok(text, before.end, clause_start):
+        return before
+    after = quotations.speech.first_starting_at(clause_end)
+    if after is not None and _gap_ok(text, clause_end, after.start):
+        return after
     return None
 
 
-def _nested(cand: Candidate, quotations: list[Span]) -> bool:
+_NOT_GAP = re.compile(r"[^ \t,:;.\-\u2013\u2014\u2015\s]")
+
+
+def _gap_ok(text: str, start: int, end: int) -> bool:
+    """Whether only punctuation and spaces (QUOTE_GAP) lie between a quote and its clause.
+    Only the quotation nearest the clause can pass (a farther one has the nearer one's words
+    in between), and a gap with a word in it is refused at that word, without a copy."""
+    if _NOT_GAP.search(text, start, end):
+        return False
+    return QUOTE_GAP.match(text[start:end]) is not None
+
+
+def _nested(cand: Candidate, quotations: Quotations) -> bool:
     """A cue inside a quotation is the quoted person's own hedge ("I think ..."); annotators
     and readers attribute the whole quotation to the outer speaker instead."""
-    return any(_inside(cand.cue, q) for q in quotations if word_count(q) >= MIN_QUOTE_WORDS)
+    return quotations.speech.containing(cand.cue) is not None
 
 
 def _overlap(a: Span, b: Span) -> bool:
@@ -854,11 +883,6 @@ def _coverage(part: Span, whole: Span) -> float:
 # ---------------------------------------------------------------- speakers -> actors
 
 
-def _overlapping(article: Article, span: Span) -> list[Actor]:
-    """Actor mentions that overlap ``span`` (the actors stage writes one per mention)."""
-    return [a for a in article.actors if a.span is not None and _overlap(a.span, span)]
-
-
 class SpeakerResolver:
     """Links speaker phrases to actor mentions, in text order.
 
@@ -870,8 +894,9 @@ class SpeakerResolver:
     def __init__(self, work: Work, lex: Lexicon) -> None:
         self.article = work.article
         self.lex = lex
-        self.history: list[tuple[int, Actor]] = []
-        self.subjects = _subject_offsets(work)
+        self.subjects = sorted(_subject_offsets(work))
+        self.mentions = ShortSpans([a.span for a in work.article.actors])
+        self.earlier = _Earlier(work.article.actors)
 
     def resolve(self, cand: Candidate) -> Actor | None:
         actor = self._named(cand)
@@ -880,14 +905,18 @@ class SpeakerResolver:
         if actor is None:
             actor = self._affiliation(cand)
         if actor is not None:
-            self.history.append((cand.cue.start, actor))
+            self.earlier.speaker(cand.cue.start, actor)
         return actor
+
+    def _overlapping(self, span: Span) -> list[Actor]:
+        """Actor mentions that overlap ``span``, in the actors stage's order."""
+        return [self.article.actors[i] for i in self.mentions.overlapping(span.start, span.end)]
 
     def _named(self, cand: Candidate) -> Actor | None:
         """The mention over the head of the speaker phrase ("Sen. Jane Doe", "the ministry")."""
         if cand.speaker is None or cand.head is None:
             return None
-        over_head = [a for a in _overlapping(self.article, cand.speaker)
+        over_head = [a for a in self._overlapping(cand.speaker)
                      if a.span and _overlap(a.span, cand.head)]
         return _best_mention(over_head) if over_head else None
 
@@ -895,7 +924,7 @@ class SpeakerResolver:
         """"a spokesman for the Foreign Ministry": the body a role speaks for."""
         if cand.speaker is None or cand.speaker_head not in self.lex.role_nouns:
             return None
-        mentions = _overlapping(self.article, cand.speaker)
+        mentions = self._overlapping(cand.speaker)
         return _best_mention(mentions) if mentions else None
 
     def _refers_back(self, cand: Candidate) -> bool:
@@ -911,32 +940,93 @@ class SpeakerResolver:
         """The latest earlier speaker or actor mention of a compatible kind."""
         start = cand.speaker.start if cand.speaker is not None else cand.cue.start
         want_person = cand.speaker is None or cand.speaker_head not in self.lex.pronouns_group
-        country = self._country_hint(cand)
-        pool = [(pos, True, a) for pos, a in self.history if pos < start]
-        pool += [(a.span.start, self._is_subject(a.span), a) for a in self.article.actors
-                 if a.span is not None and a.span.end <= start]
-        fits = [(pos, salient, a) for pos, salient, a in pool
-                if (a.kind == "person") == want_person
-                and (country is None or a.country in (None, country))]
+        recent = self.earlier.fitting(start, want_person, self._country_hint(cand))
+        fits = [(pos, salient or covers(self.subjects, a.span.start, a.span.end), a)
+                if a.span is not None else (pos, salient, a) for pos, salient, a in recent]
         fits.sort(key=lambda p: p[0], reverse=True)
         salient = [p for p in fits if p[1] and p[0] >= fits[0][0] - SALIENCE_WINDOW] \
             if fits else []
         return (salient or fits)[0][2] if fits else None
 
-    def _is_subject(self, span: Span) -> bool:
-        """Subjects and earlier speakers are what a later "he" or "she" most often means."""
-        return any(span.start <= offset < span.end for offset in self.subjects)
-
     def _country_hint(self, cand: Candidate) -> str | None:
         """"Russian foreign office official": a country named inside the phrase."""
         if cand.speaker is None:
             return None
-        countries = [a.country for a in _overlapping(self.article, cand.speaker)
+        countries = [a.country for a in self._overlapping(cand.speaker)
                      if a.kind != "person" and a.country]
         return countries[0] if countries else None
 
 
 SALIENCE_WINDOW = 400  # characters: a subject this much before the latest mention still wins
+ANY_COUNTRY = "*"
+
+
+class _Timeline:
+    """Earlier speakers or actor mentions of one kind, by position (for "he said")."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.items: list[tuple[int, int, Actor]] = []  # (end, order, actor)
+
+    def add(self, start: int, end: int, order: int, actor: Actor) -> None:
+        self.starts.append(start)
+        self.items.append((end, order, actor))
+
+    def before(self, pos: int) -> Iterator[tuple[int, int, Actor]]:
+        """(start, order, actor) of the items ending by ``pos``, latest start first."""
+        i = bisect_right(self.starts, pos) - 1
+        while i >= 0:
+            end, order, actor = self.items[i]
+            if end <= pos:
+                yield self.starts[i], order, actor
+            i -= 1
+
+
+class _Earlier:
+    """What a pronoun or role phrase may refer back to: earlier speakers (salient) and
+    actor mentions ending before it, by kind (person or not) and country. Only the ones
+    near the latest fitting one are looked at (the salience window), so each query costs
+    what is near it, not the whole article."""
+
+    def __init__(self, actors: list[Actor]) -> None:
+        self.lines: dict[tuple[bool, bool, str | None], _Timeline] = {}
+        self.spoken = 0
+        mentions = sorted((a.span.start, i) for i, a in enumerate(actors) if a.span is not None)
+        for start, i in mentions:
+            span = actors[i].span
+            assert span is not None
+            self._add(False, start, span.end, i, actors[i])
+
+    def speaker(self, pos: int, actor: Actor) -> None:
+        self._add(True, pos, pos + 1, self.spoken, actor)
+        self.spoken += 1
+
+    def _add(self, spoken: bool, start: int, end: int, order: int, actor: Actor) -> None:
+        person = actor.kind == "person"
+        for country in (ANY_COUNTRY, actor.country):
+            line = self.lines.setdefault((spoken, person, country), _Timeline())
+            line.add(start, end, order, actor)
+
+    def fitting(self, pos: int, person: bool, country: str | None
+                ) -> list[tuple[int, bool, Actor]]:
+        """(position, spoken, actor) of the fitting ones within the salience window of the
+        latest, earlier speakers first, each part in the order it was added."""
+        countries = (ANY_COUNTRY,) if country is None else (None, country)
+        lines = [(spoken, self.lines.get((spoken, person, c))) for spoken in (True, False)
+                 for c in countries]
+        heads = [next(line.before(pos), None) for _, line in lines if line is not None]
+        tops = [h[0] for h in heads if h is not None]
+        if not tops:
+            return []
+        floor = max(tops) - SALIENCE_WINDOW
+        near: list[tuple[bool, int, int, Actor]] = []
+        for spoken, line in lines:
+            for start, order, actor in line.before(pos) if line is not None else ():
+                if start < floor:
+                    break
+                near.append((not spoken, order, start, actor))
+        near.sort(key=lambda n: (n[0], n[1]))
+        return [(start, not later, actor) for later, _, start, actor in near]
 
 
 def _subject_offsets(work: Work) -> set[int]:
@@ -989,19 +1079,24 @@ class AttributionStage:
 
     def __call__(self, work: Work) -> None:
         article = work.article
-        quotations = find_quotations(article.text)
-        self._parse_around_event_quotes(work, quotations)
-        cands = [c for index in sorted(work.docs)
-                 for c in candidates_in(work, index, work.docs[index], self.lexicon)]
-        layout = list(layout_candidates(work, quotations, self.lexicon))
-        spoken = quotations + [c.content for c in layout if c.content is not None]
-        cands = [c for c in cands if not _nested(c, spoken)]
+        found = find_quotations(article.text)
+        self._parse_around_event_quotes(work, found)
+        cands: list[Candidate] = []
+        for index in sorted(work.docs):
+            work.deadline.check(self.name)
+            cands.extend(candidates_in(work, index, work.docs[index], self.lexicon))
+        layout = list(layout_candidates(work, found, self.lexicon))
+        quotations = Quotations(found)
+        spoken = Cover([c.content for c in layout
+                        if c.content is not None and word_count(c.content) >= MIN_QUOTE_WORDS])
+        cands = [c for c in cands if not _nested(c, quotations) and not spoken.holds(c.cue)]
         attach_quotations(cands, quotations, article.text)
         cands.extend(layout)
         kept = [c for c in cands if c.content is not None
                 and (c.speaker or c.from_quote or c.anaphoric or c.sourceless)]
         kept = _outermost(kept)
         kept.sort(key=lambda c: (c.cue.start, c.content.start if c.content else 0))
+        work.deadline.check(self.name)
         resolver = SpeakerResolver(work, self.lexicon)
         quotes = [self._quote(article, c, resolver) for c in _dedupe(kept)]
         new = [q for q in quotes if q is not None]
@@ -1038,22 +1133,46 @@ def _outermost(cands: list[Candidate]) -> list[Candidate]:
     claim): readers, and PolNeAR's annotators, credit the outer source. The head clause
     that "according to" vouches for keeps its own cue ("Voters said ..., according to a
     poll")."""
-    outer = [c.content for c in cands if c.content is not None and c.group != "preposition"]
-    return [c for c in cands
-            if not any(o is not c.content and _inside(c.cue, o) for o in outer)]
+    outer = Cover([c.content for c in cands
+                   if c.content is not None and c.group != "preposition"])
+    return [c for c in cands if not outer.holds(c.cue, besides=c.content)]
 
 
 def _sentences_near_event_quotes(work: Work, quotations: list[Span]) -> set[int]:
     sentences = work.article.sentences
-    targets = [e.evidence.trigger or e.evidence.span for e in work.article.events]
+    targets = sorted((t.start, t.end) for t in
+                     (e.evidence.trigger or e.evidence.span for e in work.article.events))
+    starts = [s.span.start for s in sentences]
     wanted: set[int] = set()
     for quote in quotations:
-        if word_count(quote) < MIN_QUOTE_WORDS or not any(_inside(t, quote) for t in targets):
+        if word_count(quote) < MIN_QUOTE_WORDS or not _holds_one(quote, targets):
             continue
-        inside = [s.index for s in sentences if _overlap(s.span, quote)]
+        inside = _overlapping_sentences(sentences, starts, quote)
         if inside:
             wanted.update(range(max(0, inside[0] - 1), min(len(sentences), inside[-1] + 2)))
     return wanted
+
+
+def _holds_one(quote: Span, targets: list[tuple[int, int]]) -> bool:
+    """Whether ``quote`` holds one of the sorted (start, end) targets."""
+    i = bisect_left(targets, (quote.start, -1))
+    while i < len(targets) and targets[i][0] <= quote.end:
+        if targets[i][1] <= quote.end:
+            return True
+        i += 1
+    return False
+
+
+def _overlapping_sentences(sentences: list[Sentence], starts: list[int], span: Span
+                           ) -> list[int]:
+    """Indices of the sentences overlapping ``span`` (sentences are in text order)."""
+    i = max(0, bisect_right(starts, span.start) - 1)
+    found = []
+    while i < len(sentences) and sentences[i].span.start < span.end:
+        if _overlap(sentences[i].span, span):
+            found.append(sentences[i].index)
+        i += 1
+    return found
 
 
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from threadpoolctl import ThreadpoolController
 
+from eventwire.budget import clock
 from eventwire.resources import Resources
 from eventwire.stages import Work
 
@@ -24,6 +25,7 @@ LIGHT_DISABLE = ("ner",)  # components a claim-only sentence does without
 
 class Parse:
     name = "parse"
+    charges_time = True  # charges each article its share of every minibatch it is in
 
     def __init__(self, res: Resources) -> None:
         self.nlp = res.nlp
@@ -44,17 +46,32 @@ class Parse:
         self._pipe(light, LIGHT_DISABLE)
 
     def _pipe(self, todo: list[tuple[Work, int]], disable: tuple[str, ...]) -> None:
-        texts = (w.article.sentences[i].span.text.replace("\n", " ") for w, i in todo)
+        """Parses in minibatches of ``batch_size`` sentences (as one nlp.pipe call would);
+        the time of each is shared among the articles in it by length, and then their
+        budgets are checked (a parse stopped here resumes where it was)."""
         with self._one_blas_thread():
-            docs = self.nlp.pipe(texts, batch_size=self.batch_size, disable=list(disable))
-            for (work, index), doc in zip(todo, docs, strict=True):
-                work.docs[index] = doc
+            for first in range(0, len(todo), self.batch_size):
+                chunk = todo[first: first + self.batch_size]
+                texts = [w.article.sentences[i].span.text.replace("\n", " ") for w, i in chunk]
+                started = clock()
+                docs = self.nlp.pipe(texts, batch_size=self.batch_size, disable=list(disable))
+                for (work, index), doc in zip(chunk, docs, strict=True):
+                    work.docs[index] = doc
+                _share(clock() - started, chunk, texts)
+                for work, _ in chunk:
+                    work.deadline.check(self.name)
 
     def _one_blas_thread(self) -> contextlib.AbstractContextManager[object]:
         blas = self.blas.select(user_api="blas")
         if all(lib["num_threads"] == 1 for lib in blas.info()):
             return contextlib.nullcontext()  # already so (setting and restoring costs time)
         return blas.limit(limits=1)
+
+
+def _share(seconds: float, chunk: list[tuple[Work, int]], texts: list[str]) -> None:
+    total = sum(len(t) for t in texts) or 1
+    for (work, _), text in zip(chunk, texts, strict=True):
+        work.deadline.charge(seconds * len(text) / total)
 
 
 def build(res: Resources) -> Parse:

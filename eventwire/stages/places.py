@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -40,6 +41,7 @@ from eventwire.gazetteer import (
 from eventwire.model import Event, Place, Span, span_of
 from eventwire.resources import Resources
 from eventwire.stages import Work, token_span
+from eventwire.stages.span_index import ShortSpans
 
 NER_LABELS = frozenset({"GPE", "LOC", "FAC"})
 OTHER_NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART",
@@ -110,6 +112,7 @@ class PlacesStage:
             mentions = [m for m in mentions if m.end <= dateline.start or m.start >= dateline.end]
             mentions.append(dateline)
         countries = actor_countries(work) + text_countries(self.gaz, article.text)
+        work.deadline.check(self.name)
         places = resolve(self.gaz, article.text, mentions, countries)
         for mention, place in zip(mentions, places, strict=True):
             if place is not None and mention is dateline:
@@ -139,13 +142,35 @@ def find_mentions(gaz: Gazetteer, work: Work) -> list[Mention]:
                 found.extend(_ner_mentions(gaz, span, index))
             elif ent.label_ in OTHER_NAME_LABELS:
                 blocked.append((span.start, span.end))
-    taken = [(m.start, m.end) for m in found] + blocked
+    taken = ShortSpans([Span(m.start, m.end, "") for m in found]
+                       + [Span(s, e, "") for s, e in blocked])
     text = work.article.text
+    words = LowerWords(text)
     for sentence in work.article.sentences:
+        work.deadline.check("places")
         start, end = sentence.span.start, sentence.span.end
-        found.extend(m for m in gazetteer_mentions(gaz, text, start, end, sentence.index)
-                     if not _overlaps(m, taken))
+        found.extend(m for m in gazetteer_mentions(gaz, text, start, end, sentence.index, words)
+                     if not taken.overlapping(m.start, m.end))
     return sorted(found, key=lambda m: m.start)
+
+
+class LowerWords:
+    """Answers "is this word also written in lower case in the article?" for gazetteer
+    matches ("Nice", "Mobile", "Reading"): from the set of the text's words when the word
+    is plain ASCII letters, else by one search of the text, remembered."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.letters = frozenset(re.findall(r"[A-Za-z]+", text))
+        self.seen: dict[str, bool] = {}
+
+    def used(self, word: str) -> bool:
+        if word.isascii() and word.isalpha():
+            return word in self.letters
+        if word not in self.seen:
+            pattern = rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])"
+            self.seen[word] = re.search(pattern, self.text) is not None
+        return self.seen[word]
 
 
 def _ner_mentions(gaz: Gazetteer, span: Span, index: int) -> Iterator[Mention]:
@@ -177,13 +202,16 @@ def _hyphen_parts(gaz: Gazetteer, text: str, start: int, index: int) -> Iterator
 
 
 def gazetteer_mentions(gaz: Gazetteer, text: str, start: int, end: int,
-                       index: int | None = None) -> Iterator[Mention]:
+                       index: int | None = None, lower: LowerWords | None = None
+                       ) -> Iterator[Mention]:
     """Capitalised word sequences in text[start:end] whose longest sub-sequence is a
-    well-known place (country, admin-1, region, or a city of some size)."""
+    well-known place (country, admin-1, region, or a city of some size). ``lower`` is the
+    article's LowerWords (built here when not given)."""
     chunk = text[start:end]
+    lower = lower or LowerWords(text)
     for m in _CAPSEQ.finditer(chunk):
         words = [w for w in _words(m.group(), start + m.start()) if w[2] != "The"]
-        yield from _longest_matches(gaz, text, words, start, index)
+        yield from _longest_matches(gaz, lower, words, start, index)
 
 
 def _words(seq: str, base: int) -> Iterator[tuple[int, int, str]]:
@@ -201,14 +229,15 @@ def _words(seq: str, base: int) -> Iterator[tuple[int, int, str]]:
             yield base + w.start(), base + w.start() + len(token), token
 
 
-def _longest_matches(gaz: Gazetteer, text: str, words: list[tuple[int, int, str]],
+def _longest_matches(gaz: Gazetteer, lower: LowerWords, words: list[tuple[int, int, str]],
                      sentence_start: int, index: int | None) -> Iterator[Mention]:
+    text = lower.text
     i = 0
     while i < len(words):
         for n in range(min(4, len(words) - i), 0, -1):
             s, e = words[i][0], words[i + n - 1][1]
             phrase = text[s:e]
-            if _acceptable(gaz, text, phrase, s, e, sentence_start, len(words) > n):
+            if _acceptable(gaz, lower, phrase, s, e, sentence_start, len(words) > n):
                 yield Mention(s, e, phrase, "gazetteer", index)
                 i += n
                 break
@@ -216,9 +245,10 @@ def _longest_matches(gaz: Gazetteer, text: str, words: list[tuple[int, int, str]
             i += 1
 
 
-def _acceptable(gaz: Gazetteer, text: str, phrase: str, s: int, e: int, sentence_start: int,
-                longer: bool) -> bool:
+def _acceptable(gaz: Gazetteer, lower: LowerWords, phrase: str, s: int, e: int,
+                sentence_start: int, longer: bool) -> bool:
     """Whether a gazetteer match is safe to keep without NER (precision first)."""
+    text = lower.text
     if len(phrase) < 3 or phrase.lower() == phrase or phrase.lower() in _COMMON:
         return False
     candidates = [c for c in gaz.lookup(phrase) if c.alias_kind in (NAME, CURATED, ALTERNATE)]
@@ -235,10 +265,8 @@ def _acceptable(gaz: Gazetteer, text: str, phrase: str, s: int, e: int, sentence
     if _ORG_NEXT.match(text, e) or (_SAID.match(text, e) and not any(
             c.fcode in COUNTRY_CODES or c.fcode == "PPLC" for c in candidates)):
         return False
-    if " " not in phrase and not phrase.isupper():
-        word = phrase.lower()
-        if re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text):
-            return False  # also used as a common word in this article
+    if " " not in phrase and not phrase.isupper() and lower.used(phrase.lower()):
+        return False  # also used as a common word in this article
     return not (s == sentence_start and not strong)
 
 
@@ -247,10 +275,6 @@ def _is_major(c: Candidate) -> bool:
         return True
     return c.fcode == "PPLC" or (c.fclass == "P" and c.population >= 50_000
                                  and c.alias_kind == NAME)
-
-
-def _overlaps(m: Mention, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(m.start < e and s < m.end for s, e in spans)
 
 
 _COMMON_WORDS = """a an the this that these those he she it we they i you his her its our their
@@ -404,6 +428,7 @@ class _Context:
     admin1: defaultdict[tuple[str, str], float]
     admin2: defaultdict[tuple[str, str], float]
     anchors: list[tuple[str, float, float, float]]
+    arrays: _AnchorArrays | None = None
 
 
 def _score_rounds(groups: list[_Group], prior: Counter[str]) -> None:
@@ -527,7 +552,7 @@ def _context_score(c: Candidate, group: _Group, context: _Context) -> float:
                                        own_weight) > 0:
             score += 1.5
     if c.fcode not in COUNTRY_CODES and c.fcode not in REGION_CODES:
-        score += _proximity(c, group.key, context.anchors)
+        score += _proximity(c, group.key, context)
     elif c.fcode in COUNTRY_CODES and c.iso3 and countries[c.iso3] > 0:
         score += 4.0  # other places of the article lie in this country
     return score
@@ -541,15 +566,58 @@ def _count_without(counter: defaultdict[tuple[str, str], float], key: tuple[str,
     return value
 
 
-def _proximity(c: Candidate, key: str, anchors: list[tuple[str, float, float, float]]) -> float:
+def _proximity(c: Candidate, key: str, context: _Context) -> float:
     """Up to 3 points for being near the other places of the article (0 beyond ~3000 km)."""
-    best = math.inf
-    for other, lat, lon, _ in anchors:
-        if other != key:
-            best = min(best, haversine_km(c.lat, c.lon, lat, lon))
+    anchors = context.anchors
+    if len(anchors) < VECTOR_ANCHORS:
+        best = nearest_km(c.lat, c.lon, [a for a in anchors if a[0] != key])
+    else:
+        context.arrays = context.arrays or _AnchorArrays(anchors)
+        best = context.arrays.nearest_km(c, key)
     if best == math.inf:
         return 0.0
     return 3.0 * max(0.0, 1.0 - math.log10(1 + best / 10) / math.log10(301))
+
+
+VECTOR_ANCHORS = 64  # from this many anchors on, distances are computed with numpy first
+
+
+def nearest_km(lat: float, lon: float, anchors: Iterable[tuple[str, float, float, float]]
+               ) -> float:
+    best = math.inf
+    for _, a_lat, a_lon, _ in anchors:
+        best = min(best, haversine_km(lat, lon, a_lat, a_lon))
+    return best
+
+
+class _AnchorArrays:
+    """The anchors of one round as arrays: numpy finds the few nearest to a candidate (to
+    within a metre), and those are measured again one by one with haversine_km, so the
+    distance is exactly the plain loop's, in a fraction of its time on long articles."""
+
+    def __init__(self, anchors: list[tuple[str, float, float, float]]) -> None:
+        import numpy as np
+
+        self.anchors = anchors
+        self.lat = np.radians(np.array([a[1] for a in anchors], dtype=float))
+        self.lon = np.radians(np.array([a[2] for a in anchors], dtype=float))
+        self.cos_lat = np.cos(self.lat)
+        self.index = {a[0]: i for i, a in enumerate(anchors)}
+
+    def nearest_km(self, c: Candidate, key: str) -> float:
+        import numpy as np
+
+        p1 = math.radians(c.lat)
+        h = np.sin((self.lat - p1) / 2) ** 2 \
+            + math.cos(p1) * self.cos_lat * np.sin((self.lon - math.radians(c.lon)) / 2) ** 2
+        km = 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+        if key in self.index:
+            km[self.index[key]] = np.inf
+        floor = float(km.min())
+        if floor == math.inf:
+            return math.inf
+        near = np.flatnonzero(km <= floor + 1e-3)
+        return nearest_km(c.lat, c.lon, [self.anchors[int(i)] for i in near])
 
 
 def _place(mention: Mention, c: Candidate) -> Place:
@@ -567,15 +635,18 @@ def mark_event_locations(work: Work, places: list[Place], dateline: Place | None
     """Copies the place an event's own sentence names as its location to ``event.place``."""
     text = work.article.text
     by_sentence: dict[int, list[Place]] = defaultdict(list)
+    starts = [s.span.start for s in work.article.sentences]
     for place in places:
-        index = _sentence_of(work, place)
+        index = _sentence_of(work, starts, place)
         if index is not None:
             by_sentence[index].append(place)
+    events_of: dict[int, list[Event]] = defaultdict(list)
+    for event in work.article.events:
+        events_of[event.evidence.sentence].append(event)
     for event in work.article.events:
         if event.place is not None:
             continue
-        siblings = [e for e in work.article.events
-                    if e.evidence.sentence == event.evidence.sentence]
+        siblings = events_of[event.evidence.sentence]
         chosen = _event_place(text, event, by_sentence.get(event.evidence.sentence, []),
                               siblings)
         if chosen is None and dateline is not None:
@@ -585,10 +656,12 @@ def mark_event_locations(work: Work, places: list[Place], dateline: Place | None
             event.place = replace(chosen, is_event_location=True)
 
 
-def _sentence_of(work: Work, place: Place) -> int | None:
+def _sentence_of(work: Work, starts: list[int], place: Place) -> int | None:
+    """The sentence the place starts in (``starts``: the sentences' starts, in order)."""
     if place.span is None:
         return None
-    for sentence in work.article.sentences:
+    i = bisect_right(starts, place.span.start) - 1
+    for sentence in work.article.sentences[max(0, i - 1): i + 1]:
         if sentence.span.start <= place.span.start < sentence.span.end:
             return sentence.index
     return None

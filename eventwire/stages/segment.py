@@ -101,6 +101,7 @@ class Segment:
         spans = list(paragraphs(text))
         docs = self.nlp.pipe(text[s:e].replace("\n", " ") for s, e in spans)
         for para, ((p_start, _), doc) in enumerate(zip(spans, docs, strict=True)):
+            work.deadline.check(self.name)
             for sent in doc.sents:
                 start, end = p_start + sent.start_char, p_start + sent.end_char
                 while end > start and text[end - 1].isspace():

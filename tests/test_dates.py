@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from eventwire.model import Article, Event, EventDate, Evidence, Sentence, Span, span_of
 from eventwire.stages import Work
 from eventwire.stages.dates import DatesStage, build, load_tagger, period_start
-from eventwire.stages.timex_tagger import Tagger
+from eventwire.stages.timex.tagger import Tagger
 
 DCT = "2021-08-11"
 

@@ -11,7 +11,7 @@ import pytest
 
 from eventwire.model import Article, Event, Evidence, span_of
 from eventwire.stages.dates import DatesStage, load_tagger
-from eventwire.stages.timex_tagger import Tagger
+from eventwire.stages.timex.tagger import Tagger
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 Reads ``article.text``, ``article.published``, ``article.sentences`` and ``article.events``
 (the events stage runs first). Writes ``article.times`` (every time expression, TIMEX3
-type and value; see :mod:`timex_tagger`) and ``event.date`` for each event:
+type and value; see :mod:`eventwire.stages.timex.tagger`) and ``event.date`` for each event:
 
 1. the time expression of the event's own clause, else its sentence (nearest the trigger,
    a date before a duration): basis ``explicit`` for absolute dates, ``relative`` for
@@ -11,8 +11,8 @@ type and value; see :mod:`timex_tagger`) and ``event.date`` for each event:
    the article's dateline (basis ``dateline``) or its publication date (``publication``);
 3. otherwise ``value = None``: no guess.
 
-Implausible dates are refused with a reason code (:mod:`timex_plausible`): the tagger
-refuses clock times, BC years and bare numbers before 1800; here a date more than a year
+Implausible dates are refused with a reason code (:mod:`eventwire.stages.timex.plausible`):
+the tagger refuses clock times, BC years and bare numbers before 1800; here a date more than a year
 after publication is refused (``EventDate.refused = "far_future"``) unless the event is
 future or hypothetical.
 """
@@ -26,10 +26,10 @@ from datetime import date, timedelta
 from eventwire.model import Article, Event, EventDate, Span, TimeExpression
 from eventwire.resources import Resources
 from eventwire.stages import Work
-from eventwire.stages import timex_calendar as cal
-from eventwire.stages.timex_lexicon import load as load_lexicon
-from eventwire.stages.timex_plausible import Plausible, too_late
-from eventwire.stages.timex_tagger import Tagger, parse_dct
+from eventwire.stages.timex import calendar as cal
+from eventwire.stages.timex.lexicon import load as load_lexicon
+from eventwire.stages.timex.plausible import Plausible, too_late
+from eventwire.stages.timex.tagger import Tagger, parse_dct
 
 PUBLICATION_MODALITIES = {"asserted", "ongoing"}
 CLAUSE_BREAK = re.compile(r"[;:\u2014]|\s[-\u2013]\s|,\s+(?:and|but|while|whereas|although|"

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from eventwire.stages import timex_calendar as cal
-from eventwire.stages.timex_calendar import Period
-from eventwire.stages.timex_context import Ctx, Norm
-from eventwire.stages.timex_grammar import day_norm, dct_period, key, month_number
-from eventwire.stages.timex_grammar_deictic import DAY_WORDS, weekday
-from eventwire.stages.timex_lexicon import parse_number
+from eventwire.stages.timex import calendar as cal
+from eventwire.stages.timex.calendar import Period
+from eventwire.stages.timex.context import Ctx, Norm
+from eventwire.stages.timex.grammar import day_norm, dct_period, key, month_number
+from eventwire.stages.timex.grammar_deictic import DAY_WORDS, weekday
+from eventwire.stages.timex.lexicon import parse_number
 
 SMALLER = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("TH", 24), "TH": ("TM", 60),
            "TM": ("TS", 60), "Q": ("M", 3), "DE": ("Y", 10), "CE": ("Y", 100)}

@@ -7,11 +7,11 @@ earlier one wins. Spans follow TimeML: determiners and modifiers ("the", "last",
 
 from __future__ import annotations
 
-from eventwire.stages import timex_grammar as g
-from eventwire.stages import timex_grammar_deictic as d
-from eventwire.stages import timex_grammar_extent as x
-from eventwire.stages.timex_grammar import END, MOD, START, Rule
-from eventwire.stages.timex_lexicon import Lexicon, expand
+from eventwire.stages.timex import grammar as g
+from eventwire.stages.timex import grammar_deictic as d
+from eventwire.stages.timex import grammar_extent as x
+from eventwire.stages.timex.grammar import END, MOD, START, Rule
+from eventwire.stages.timex.lexicon import Lexicon, expand
 
 YEAR = r"(?:1\d|2[01])\d\d"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"

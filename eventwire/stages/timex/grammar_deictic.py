@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from eventwire.stages import timex_calendar as cal
-from eventwire.stages.timex_calendar import Period
-from eventwire.stages.timex_context import Ctx, Norm, date_norm
-from eventwire.stages.timex_grammar import (
+from eventwire.stages.timex import calendar as cal
+from eventwire.stages.timex.calendar import Period
+from eventwire.stages.timex.context import Ctx, Norm, date_norm
+from eventwire.stages.timex.grammar import (
     ANAPHORIC,
     LAST,
     NEXT,
@@ -17,7 +17,7 @@ from eventwire.stages.timex_grammar import (
     key,
     relative_step,
 )
-from eventwire.stages.timex_lexicon import parse_number
+from eventwire.stages.timex.lexicon import parse_number
 
 DAY_WORDS = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1,
              "the day before yesterday": -2, "the day after tomorrow": 2}

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from eventwire.stages.timex_calendar import Period, fmt, truncate
-from eventwire.stages.timex_lexicon import Lexicon
+from eventwire.stages.timex.calendar import Period, fmt, truncate
+from eventwire.stages.timex.lexicon import Lexicon
 
 FUTURE_PHRASES = re.compile(r"\b(?:as\s+(?:soon|early)\s+as|no\s+later\s+than|by|until|till)\s*$",
                             re.I)

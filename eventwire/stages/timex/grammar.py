@@ -2,7 +2,7 @@
 that turns its match into a TIMEX3 type and value (``Norm``), or rejects it (``None``).
 
 Durations, sets, clock times and vague references are in :mod:`timex_grammar_extent`.
-Patterns use ``<NAME>`` fragments from the lexicon (see :mod:`timex_lexicon`).
+Patterns use ``<NAME>`` fragments from the lexicon (see :mod:`eventwire.stages.timex.lexicon`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from eventwire.stages import timex_calendar as cal
-from eventwire.stages.timex_calendar import Period
-from eventwire.stages.timex_context import Ctx, Norm, date_norm
-from eventwire.stages.timex_lexicon import Lexicon, parse_ordinal, parse_spoken_year
+from eventwire.stages.timex import calendar as cal
+from eventwire.stages.timex.calendar import Period
+from eventwire.stages.timex.context import Ctx, Norm, date_norm
+from eventwire.stages.timex.lexicon import Lexicon, parse_ordinal, parse_spoken_year
 
 Normaliser = Callable[[re.Match[str], Ctx], Norm | None]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from eventwire.stages.timex_lexicon import Lexicon
+from eventwire.stages.timex.lexicon import Lexicon
 
 BARE_YEAR = re.compile(r"\d{3,4}")
 NEXT_WORD = re.compile(r"\s*\(?\s*([A-Za-z][A-Za-z.]*(?:\s+christ)?)", re.I)

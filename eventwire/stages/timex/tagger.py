@@ -11,12 +11,12 @@ import re
 from datetime import date
 
 from eventwire.model import TimeExpression, span_of
-from eventwire.stages import timex_rules
-from eventwire.stages.timex_calendar import Period
-from eventwire.stages.timex_context import Ctx, Norm
-from eventwire.stages.timex_grammar import Rule
-from eventwire.stages.timex_lexicon import Lexicon
-from eventwire.stages.timex_plausible import Plausible, refusal
+from eventwire.stages.timex import rules as timex_rules
+from eventwire.stages.timex.calendar import Period
+from eventwire.stages.timex.context import Ctx, Norm
+from eventwire.stages.timex.grammar import Rule
+from eventwire.stages.timex.lexicon import Lexicon
+from eventwire.stages.timex.plausible import Plausible, refusal
 
 SPEECH_TIME_RULES = {"day_word", "day_part", "weekday", "clock", "unit_relative",
                      "the_weekend", "ref"}
@@ -39,8 +39,8 @@ class Tagger:
 
     def find(self, text: str, published: str | None) -> list[TimeExpression]:
         """Every time expression in ``text``, in order, normalised against ``published``;
-        an implausible one (see :mod:`timex_plausible`) has no value and a ``refused``
-        reason, and is no reference for the expressions after it."""
+        an implausible one (see :mod:`eventwire.stages.timex.plausible`) has no value and a
+        ``refused`` reason, and is no reference for the expressions after it."""
         dct = parse_dct(published)
         found: list[TimeExpression] = []
         refs: list[Period | None] = [None, None]

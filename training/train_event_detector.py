@@ -310,8 +310,10 @@ def sweep(gold: Sequence[str], probs: np.ndarray, labels: list[str]) -> list[dic
 
 
 def pick_threshold(curve: list[dict[str, float]], target: float) -> dict[str, float]:
+    """The lowest threshold whose out-of-fold precision reaches ``target``; where none does,
+    the one with the highest precision (precision first)."""
     ok = [r for r in curve if r["precision"] >= target and r["accepted"] > 0]
-    return ok[0] if ok else max(curve, key=lambda r: r["f05"])
+    return ok[0] if ok else max(curve, key=lambda r: (r["precision"], -r["threshold"]))
 
 
 def type_scores(gold: Sequence[str], probs: np.ndarray, labels: list[str]) -> dict[str, float]:

@@ -124,7 +124,9 @@ class Events:
         article = work.article
         if self.detection is None or cues.sport_article(article.text, self.lex, article.title):
             return []
-        sentences = sorted(work.docs.keys() - work.claim_only)
+        named = {s.index for a in article.actors if a.span is not None
+                 for s in article.sentences if s.span.start <= a.span.start < s.span.end}
+        sentences = sorted((work.docs.keys() - work.claim_only) & named)  # parties to read
         accepted = self.detection.accepted(work, found, self.min_confidence, sentences)
         made = (self._from_detector(work, f) for f in accepted)
         return [c for c in made if c is not None]

@@ -144,9 +144,9 @@ class Events:
         sense = self._detected_sense(tok, type_)
         actors, recipients = _resolve(self._roles(tok, sense, idx), idx, sense.sym)
         if not actors or not any(_grounded(a) for a in actors + recipients) or (
-                self.onto.types[type_].recipient_required and not recipients
-                and len(actors) < 2):
-            return None
+                (self.onto.types[type_].recipient_required or sense.needs_recipient)
+                and not recipients and len(actors) < 2):
+            return None  # the lexicon's sense still says what the word needs
         modality = cues.modality(found.cand.light or tok, self.lex)
         if modality == "asserted" and cues.past_year(tok, work.scratch.get("events.ref_year")):
             modality = "historical"

@@ -90,9 +90,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("out", type=Path)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--select", default=None, help="pipeline.select override (all, events, ...)")
+    ap.add_argument("--detector", default=None, help="events.detector override (default, off)")
     opts = ap.parse_args(argv)
-    over = {"pipeline": {"select": opts.select}} if opts.select else None
-    pipe = Pipeline(Resources(config.load(overrides=over)))
+    over: dict[str, Any] = {"pipeline": {"select": opts.select}} if opts.select else {}
+    if opts.detector:
+        over["events"] = {"detector": opts.detector}
+    pipe = Pipeline(Resources(config.load(overrides=over or None)))
     pairs = gold_articles(opts.gold, opts.shared)
     counts = {"full": 0, "claim": 0, "dropped": 0}
     t0 = time.perf_counter()

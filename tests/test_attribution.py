@@ -271,21 +271,23 @@ def test_cue_forms_for_the_cheap_pass(resources) -> None:
 
 
 def test_claim_only_sentences_are_parsed_without_ner_and_still_attributed(resources) -> None:
-    """The cheap pass keeps a sentence with an actor and a cue but no trigger for its claim;
-    it is parsed without NER (half the cost), the event sentence with every component."""
+    """The cheap pass keeps a sentence with a cue but neither an actor nor a trigger for its
+    claim; it is parsed without NER (half the cost), a sentence naming an actor with every
+    component."""
     from eventwire.pipeline import Pipeline
 
     text = ("Russian troops attacked the town of Kupa on Monday, officials said. "
-            "\"Our position is clear,\" Russian Foreign Minister Sergei Lavrov said in Moscow.")
+            "\"Our position is clear,\" Russian Foreign Minister Sergei Lavrov said in Moscow. "
+            "\"We are ready,\" he said.")
     pipe = Pipeline(resources)
     works = [Work(Article(id="claims", text=text, published="2024-03-05"))]
     for stage in pipe.stages[:2]:  # segment, parse
         stage(works[0])
     work = works[0]
-    assert [s.candidate for s in work.article.sentences] == [True, True]
-    assert work.claim_only == {1}
-    assert work.docs[0].has_annotation("ENT_IOB")
-    assert not work.docs[1].has_annotation("ENT_IOB") and work.docs[1].has_annotation("DEP")
+    assert [s.candidate for s in work.article.sentences] == [True, True, True]
+    assert work.claim_only == {2}
+    assert work.docs[1].has_annotation("ENT_IOB")
+    assert not work.docs[2].has_annotation("ENT_IOB") and work.docs[2].has_annotation("DEP")
     article = pipe.process([Article(id="claims", text=text, published="2024-03-05")]).articles[0]
     quote = next(q for q in article.quotes if "position is clear" in q.content.text)
     assert quote.speaker_span is not None and "Lavrov" in quote.speaker_span.text

@@ -54,16 +54,19 @@ def test_stage_counts_what_it_added(resources) -> None:
 
 
 def test_cheap_pass_reasons(resources) -> None:
-    """Event sentences are kept for their trigger (also inside a hyphenated word, which the
-    parser splits), claim-only sentences for their cue, the rest not at all."""
+    """Event sentences are kept for an actor or a trigger (also inside a hyphenated word, which
+    the parser splits), neither needing the other; claim-only sentences for their cue, the
+    rest not at all."""
     from eventwire.stages.segment import build
 
     lex = build(resources).lexicons
     assert lex.reason("Egypt made a counter-offer to Sudan on Monday.") == "event"
     assert lex.reason("Russian troops attacked the town.") == "event"
-    assert lex.reason("\"Our position is clear,\" the Russian minister said.") == "claim"
+    assert lex.reason("\"Our position is clear,\" the Russian minister said.") == "event"
+    assert lex.reason("From Albania, Ahtisaari will travel to Macedonia.") == "event"
+    assert lex.reason("Dozens were killed in the night.") == "event"  # no actor named
     assert lex.reason("\"We are ready,\" he said.") == "claim"  # no actor named: still a claim
-    assert lex.reason("The weather in Oslo was mild.") is None
+    assert lex.reason("The weather was mild.") is None
 
 
 def test_plain_is_asdict_without_copies(resources) -> None:

@@ -28,7 +28,7 @@ from eventwire.model import TimeExpression
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from eventwire.stages.timex_tagger import Tagger
+    from eventwire.stages.timex.tagger import Tagger
 
 TYPES = ("DATE", "TIME", "DURATION", "SET")
 TAG = re.compile(r"<(/?)([A-Za-z0-9_]+)([^>]*?)(/?)>|([^<]+)", re.S)
@@ -205,7 +205,7 @@ class DateparserTagger:
         from dateparser.search import search_dates
 
         from eventwire.model import span_of
-        from eventwire.stages.timex_tagger import parse_dct
+        from eventwire.stages.timex.tagger import parse_dct
 
         dct = parse_dct(published)
         settings: dict[str, Any] = {"RELATIVE_BASE": datetime(dct.year, dct.month, dct.day)} \

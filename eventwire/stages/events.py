@@ -31,6 +31,7 @@ from eventwire.resources import Resources
 from eventwire.stages import Work, token_span
 from eventwire.stages import events_args as args
 from eventwire.stages import events_cues as cues
+from eventwire.stages import events_detector as detector
 from eventwire.stages.events_lexicon import Lexicon, Sense, forms_of, lexicon, verbal
 from eventwire.stages.events_modality import Modality
 from eventwire.stages.events_participants import Participants
@@ -78,6 +79,7 @@ class Events:
         self.name_labels = self.lex.words("names", "labels")
         self.parts: Participants = res.get("events.participants", lambda _r: Participants.load())
         self.modal: Modality = res.get("events.modality", lambda _r: Modality.load())
+        self.detection = detector.detection(res)
 
     def __call__(self, work: Work) -> None:
         self.batch([work])
@@ -88,6 +90,8 @@ class Events:
         as it was (the pipeline then retries article by article)."""
         found = [self.candidates(w) for w in works]
         self._classify([c for cands in found for c in cands])
+        for work, cands in zip(works, found, strict=True):
+            cands.extend(self._detected(work, cands))
         coded = [self._events(w, cands) for w, cands in zip(works, found, strict=True)]
         for work, events in zip(works, coded, strict=True):
             basis = work.article.meta.setdefault("events", {})
@@ -115,6 +119,53 @@ class Events:
             taken[event.id] = cand.basis
             out.append((event, cand.basis))
         return out
+
+    # -------------------------------------------------------------- detector
+
+    def _detected(self, work: Work, found: list[Candidate]) -> list[Candidate]:
+        """Candidates the learned detector accepts at words where the rules coded no event
+        (see :mod:`events_detector`); their parties are read as for a rule trigger."""
+        article = work.article
+        if self.detection is None or cues.sport_article(article.text, self.lex, article.title):
+            return []
+        named = {s.index for a in article.actors if a.span is not None
+                 for s in article.sentences if s.span.start <= a.span.start < s.span.end}
+        sentences = sorted((work.docs.keys() - work.claim_only) & named)  # parties to read
+        accepted = self.detection.accepted(work, found, self.min_confidence, sentences)
+        made = (self._from_detector(work, f) for f in accepted)
+        return [c for c in made if c is not None]
+
+    def _from_detector(self, work: Work, found: detector.Found) -> Candidate | None:
+        sentence = work.article.sentences[found.sentence]
+        mentions = [a for a in work.article.actors
+                    if a.span and sentence.span.start <= a.span.start
+                    and a.span.end <= sentence.span.end]
+        if not mentions:
+            return None
+        idx = args.index_mentions(work.docs[found.sentence], mentions, sentence.span.start,
+                                  self.words)
+        tok, type_ = found.cand.token, found.type
+        sense = self._detected_sense(tok, type_)
+        actors, recipients = _resolve(self._roles(tok, sense, idx), idx, sense.sym)
+        if not actors or not any(_grounded(a) for a in actors + recipients) or (
+                (self.onto.types[type_].recipient_required or sense.needs_recipient)
+                and not recipients and len(actors) < 2):
+            return None  # the lexicon's sense still says what the word needs
+        modality = cues.modality(found.cand.light or tok, self.lex)
+        if modality == "asserted" and cues.past_year(tok, work.scratch.get("events.ref_year")):
+            modality = "historical"
+        basis = {"trigger": self.lex.lemma(tok), "rule": None, "decided_by": "detector",
+                 "detector": round(found.probability, 3)}
+        return Candidate(sentence, tok, sense, type_, actors, recipients, modality,
+                         self._valid_mode(type_, sense.mode), [], basis, found.probability)
+
+    def _detected_sense(self, tok: Token, type_: str) -> Sense:
+        """The lexicon's sense of the word for that type (how its arguments attach), or a
+        plain one."""
+        pos = "VERB" if verbal(tok) else "NOUN"
+        senses = self.lex.senses(pos, tok.lower_, self.lex.lemma(tok))
+        return next((s for s in senses if type_ in s.types),
+                    Sense(self.lex.lemma(tok), pos, (type_,)))
 
     # -------------------------------------------------------------- candidates
 

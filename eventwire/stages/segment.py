@@ -2,12 +2,13 @@
 
 Runs on every sentence of every article with only the tokenizer and a rule-based
 sentencizer (tens of thousands of words a second). A sentence is a *candidate* (parsed
-later) when it contains an actor form and an event-trigger form (parsed with every component
-of the model), or else a reported-speech cue (a *claim-only* sentence, parsed without NER
-for the attribution stage), from the lexicons of the events, actors and attribution stages.
-With ``pipeline.select = "events"`` claim-only sentences are not kept (faster; attribution
-then sees only sentences that also hold an event trigger). With ``pipeline.select = "all"``
-every sentence is a candidate, parsed with every component.
+later) when it contains an actor form or an event-trigger form (parsed with every component
+of the model: a sentence that names an actor is parsed whatever its words, and the event
+detector judges every clause and event noun in it), or else a reported-speech cue (a
+*claim-only* sentence, parsed without NER for the attribution stage), from the lexicons of
+the actors, events and attribution stages. With ``pipeline.select = "events"`` claim-only
+sentences are not kept (faster). With ``pipeline.select = "all"`` every sentence is a
+candidate, parsed with every component.
 """
 
 from __future__ import annotations
@@ -56,8 +57,10 @@ def _lexicon(res: Resources, module: str, func: str) -> frozenset[str] | None:
 
 @dataclass
 class Lexicons:
-    """A sentence is parsed when it names an actor and has an event trigger, or has a cue of
-    reported speech ("said", "noted"), so attribution sees the sentences that carry claims."""
+    """A sentence is parsed when it names an actor or has an event trigger (no lexicon gates
+    the other: "From Albania, Ahtisaari will travel to Macedonia" has no trigger word, "dozens
+    were killed in air strikes" names no actor), or has a cue of reported speech ("said",
+    "noted"), so attribution sees the sentences that carry claims."""
 
     triggers: frozenset[str] | None
     actors: frozenset[str] | None
@@ -67,13 +70,13 @@ class Lexicons:
         return self.reason(sentence_text) is not None
 
     def reason(self, sentence_text: str) -> str | None:
-        """Why the sentence is parsed: "event" (an actor and a trigger), "claim" (a
+        """Why the sentence is parsed: "event" (an actor or a trigger), "claim" (a
         reported-speech cue, whoever the speaker: "he said" names no actor) or None."""
         if self.triggers is None or self.actors is None:
             return "event"
         words = {w.lower() for w in _WORD.findall(sentence_text)}
         words.update([part for w in words if "-" in w for part in w.split("-")])  # counter-offer
-        if not words.isdisjoint(self.actors) and not words.isdisjoint(self.triggers):
+        if not words.isdisjoint(self.actors) or not words.isdisjoint(self.triggers):
             return "event"
         return None if words.isdisjoint(self.cues) else "claim"
 

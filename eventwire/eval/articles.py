@@ -212,7 +212,13 @@ def code(items: Sequence[GoldArticle], res: Resources,
 
 
 def _party_out(a: Actor) -> dict[str, Any]:
-    return {"text": a.span.text if a.span else a.name, "code": a.code, "sector": a.sector}
+    """A participant as the gold codes it: an agent the text does not name is unknown; a
+    person or organisation of a state counts as that state (its country) unless it has an
+    entity code of its own (an international organisation)."""
+    if a.unknown:
+        return {"unknown": True}
+    return {"text": a.span.text if a.span else a.name, "code": a.code or a.country,
+            "sector": a.sector}
 
 
 def output_event(e: Event) -> dict[str, Any]:

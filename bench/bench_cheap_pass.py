@@ -34,7 +34,7 @@ IRREGULAR_NOUNS = {"man": ("men",), "woman": ("women",), "child": ("children",),
 
 def requirements(res: Any) -> dict[str, frozenset[str] | None]:
     """Trigger form -> words one of which the sentence must contain (None: no condition)."""
-    from eventwire.stages.events_lexicon import lexicon, noun_forms, verb_forms
+    from eventwire.stages.events.lexicon import lexicon, noun_forms, verb_forms
 
     def surface(word: str) -> set[str]:
         return verb_forms(word) | noun_forms(word) | set(IRREGULAR_NOUNS.get(word, ()))

@@ -13,7 +13,7 @@ from eventwire.ids import event_id
 from eventwire.model import Actor, Article, Event, span_of
 from eventwire.stages import Work
 from eventwire.stages import events as events_stage
-from eventwire.stages.events_lexicon import Sense, _check, load_lexicon, noun_forms, verb_forms
+from eventwire.stages.events.lexicon import Sense, _check, load_lexicon, noun_forms, verb_forms
 
 
 @dataclass(frozen=True)
@@ -211,6 +211,14 @@ NO_EVENT = [
 @pytest.mark.parametrize(("text", "mentions"), NO_EVENT, ids=[c[0][:40] for c in NO_EVENT])
 def test_gives_no_event(code, text, mentions):
     assert code(text, mentions).events == []
+
+
+def test_detector_adds_no_second_event_where_a_rule_coded_it(code):
+    """The learned detector may fire at another word of a sentence whose event the trigger
+    rules already coded ("refused" -> REJECT; the detector at "meet"): one event, not two."""
+    art = code("Iran refused to meet British diplomats.", [M("Iran", "IRN"), M("British", "GBR")])
+    rejects = [e for e in art.events if e.type == "REJECT"]
+    assert len(rejects) == 1 and rejects[0].mode == "meet", [(e.type, e.mode) for e in art.events]
 
 
 def test_dated_background_is_historical(code):

@@ -1,4 +1,4 @@
-"""Event candidates (eventwire/stages/events_candidates.py) on real corpus sentences.
+"""Event candidates (eventwire/stages/events/candidates.py) on real corpus sentences.
 
 Sentences are read from ../shared/corpora by line and article offsets (Gigaword articles
 outside gigaword-dev and outside the held-out candidate pool); nothing is copied here.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.stages.events_candidates import candidate_words, candidates
+from eventwire.stages.events.candidates import candidate_words, candidates
 
 CORPUS = "corpora/gigaword-afp-xinhua.jsonl"
 

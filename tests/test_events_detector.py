@@ -1,4 +1,4 @@
-"""The event detector (eventwire/stages/events_detector.py): features, training on a tiny
+"""The event detector (eventwire/stages/events/detector.py): features, training on a tiny
 fixture with the training script's own functions, save/load round trip, the threshold."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from eventwire.errors import EventwireError
-from eventwire.stages import events_detector as det
-from eventwire.stages.events_candidates import candidate_words, candidates
-from eventwire.stages.events_lexicon import lexicon
+from eventwire.stages.events import detector as det
+from eventwire.stages.events.candidates import candidate_words, candidates
+from eventwire.stages.events.lexicon import lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
 

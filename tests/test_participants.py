@@ -17,7 +17,7 @@ from eventwire import export, query, query_views
 from eventwire.ids import event_id, group_key
 from eventwire.model import Actor, Article, Event, EventDate, Evidence, Place, span_of
 from eventwire.stages import Work, events_groups
-from eventwire.stages.events_participants import Participants, unknown_actor
+from eventwire.stages.events.participants import Participants, unknown_actor
 from eventwire.store import Store, schema
 from eventwire.store.migrations import LATEST, current_version
 

@@ -1,4 +1,4 @@
-"""Trains the event detector (eventwire/stages/events_detector.py) and writes its data files.
+"""Trains the event detector (eventwire/stages/events/detector.py) and writes its data files.
 
 usage: python training/train_event_detector.py [--annotations DIR] [--plv FILE | --no-plv]
                                                [--out DIR] [--folds 5] [--seed 0]
@@ -7,9 +7,8 @@ Training data:
 - hand annotations, ``training/events/annotations/*.jsonl``: one judged sentence per line
   (article offsets; ``events: []`` = a negative sentence). Each annotated article is segmented,
   its annotated sentences parsed and read by the actors stage and the events stage's rule path
-  (detector off), as at run time; every candidate
-  (events_candidates) inside an annotated sentence is an example: the annotated type where the
-  candidate's word (or its light verb) overlaps an annotated trigger, else NONE.
+  (detector off), as at run time; every candidate (stages/events/candidates.py) inside an
+  annotated sentence is an example: the annotated type where the candidate's word (or its light verb) overlaps an annotated trigger, else NONE.
 - PLV_train (``../shared/gold/plv/PLV_train.tsv``, for the type part): for each row, the
   candidate that governs both marked spans (their lowest common head that is a candidate)
   gets the gold type (YIELD split into CONCEDE/RETREAT by the classifier's rule); the other
@@ -49,9 +48,9 @@ from eventwire.classifier import load_word_vectors  # noqa: E402
 from eventwire.pipeline import Pipeline  # noqa: E402
 from eventwire.resources import Resources  # noqa: E402
 from eventwire.stages import Work, token_span  # noqa: E402
-from eventwire.stages import events_detector as det  # noqa: E402
-from eventwire.stages.events_candidates import Cand, candidate_words, candidates  # noqa: E402
-from eventwire.stages.events_lexicon import lexicon  # noqa: E402
+from eventwire.stages.events import detector as det  # noqa: E402
+from eventwire.stages.events.candidates import Cand, candidate_words, candidates  # noqa: E402
+from eventwire.stages.events.lexicon import lexicon  # noqa: E402
 
 GRID_C = (0.1, 0.3, 1.0, 3.0)
 MIN_COUNT = 2

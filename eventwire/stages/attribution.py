@@ -130,7 +130,7 @@ def cue_forms(res: Resources) -> frozenset[str]:
 
 
 def _forms(lex: Lexicon) -> frozenset[str]:
-    from eventwire.stages.events_lexicon import verb_forms
+    from eventwire.stages.events.lexicon import verb_forms
 
     words = {w for g in lex.groups for entry in g.lemmas for w in entry.split()[:1]}
     words |= set(lex.phrasal)

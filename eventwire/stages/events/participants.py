@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from eventwire.errors import EventwireError
 from eventwire.ids import actor_key, group_key
 from eventwire.model import Actor
-from eventwire.stages import events_args as args
-from eventwire.stages.events_lexicon import verbal
+from eventwire.stages.events import args as args
+from eventwire.stages.events.lexicon import verbal
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from eventwire.model import Actor
-from eventwire.stages.events_lexicon import Lexicon, Sense, verbal
+from eventwire.stages.events.lexicon import Lexicon, Sense, verbal
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from eventwire.model import Actor
-from eventwire.stages.events_lexicon import Lexicon, Sense
+from eventwire.stages.events.lexicon import Lexicon, Sense
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

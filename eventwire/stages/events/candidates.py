@@ -1,7 +1,7 @@
 """Event candidates: every clause head and every event noun of a fully parsed sentence.
 
 A candidate is a place where an event may be stated; the learned detector
-(:mod:`events_detector`) decides whether it is one and of which type. Proposed:
+(:mod:`eventwire.stages.events.detector`) decides whether it is one and of which type. Proposed:
 
 - every verb heading a clause, including passives, reduced relatives ("a truce brokered by
   Egypt"), conjoined predicates ("stormed the town and seized the airport") and verbs the
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from eventwire.resources import Resources
-from eventwire.stages.events_lexicon import _read, lexicon, verbal
+from eventwire.stages.events.lexicon import _read, lexicon, verbal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -1,13 +1,20 @@
-"""Events: triggers -> PLOVER type, mode, contexts, actors and recipients, modality.
+"""Events: candidates -> detector -> arguments -> modality, as one package.
 
-For each parsed sentence the stage finds trigger words from the lexicon
-(``data/events/triggers.toml``), reads actors and recipients off the dependency parse
-(:mod:`events_args`), the modality, mode and contexts from cue tables
-(:mod:`events_cues`), and asks the trained type classifier (``eventwire.classifier``)
-about the (source, target) pair. Rules and classifier are combined transparently: the
-rule's type stands unless the classifier prefers one of the trigger's listed alternatives
-with confidence; agreement raises the confidence, disagreement lowers it. Which one decided
-is recorded per event in ``article.meta["events"]``.
+The stage (``build`` below) works sentence by sentence through the package's modules:
+
+- ``lexicon`` and ``cues``: trigger words (``data/events/triggers.toml``) and the cue tables for
+  modality, mode and contexts (``data/events/cues.toml``);
+- ``candidates``: every clause head and event noun of a fully parsed sentence;
+- ``detector``: the learned model that says, for a candidate the trigger rules left alone, no
+  event or a PLOVER type (the rules' events stand: a transparent override);
+- ``args`` and ``participants``: actors and recipients off the dependency parse, unknown agents
+  the text does not name, objects and crowds;
+- ``modality``: refinements of the cue walk (ongoing, future, hypothetical, pledges).
+
+For a rule trigger the trained type classifier (``eventwire.classifier``) is asked about the
+(source, target) pair: the rule's type stands unless the classifier prefers one of the trigger's
+listed alternatives with confidence; agreement raises the confidence, disagreement lowers it.
+Which one decided is recorded per event in ``article.meta["events"]``.
 
 One event per (type, actors, recipients) and sentence; the evidence is that sentence.
 Events under ``events.min_confidence`` are dropped (precision first).
@@ -29,12 +36,12 @@ from eventwire.ids import event_id
 from eventwire.model import Actor, Event, Evidence, Sentence
 from eventwire.resources import Resources
 from eventwire.stages import Work, token_span
-from eventwire.stages import events_args as args
-from eventwire.stages import events_cues as cues
-from eventwire.stages import events_detector as detector
-from eventwire.stages.events_lexicon import Lexicon, Sense, forms_of, lexicon, verbal
-from eventwire.stages.events_modality import Modality
-from eventwire.stages.events_participants import Participants
+from eventwire.stages.events import args as args
+from eventwire.stages.events import cues as cues
+from eventwire.stages.events import detector as detector
+from eventwire.stages.events.lexicon import Lexicon, Sense, forms_of, lexicon, verbal
+from eventwire.stages.events.modality import Modality
+from eventwire.stages.events.participants import Participants
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -124,7 +131,7 @@ class Events:
 
     def _detected(self, work: Work, found: list[Candidate]) -> list[Candidate]:
         """Candidates the learned detector accepts at words where the rules coded no event
-        (see :mod:`events_detector`); their parties are read as for a rule trigger."""
+        (see :mod:`.detector`); their parties are read as for a rule trigger."""
         article = work.article
         if self.detection is None or cues.sport_article(article.text, self.lex, article.title):
             return []
@@ -133,7 +140,8 @@ class Events:
         sentences = sorted((work.docs.keys() - work.claim_only) & named)  # parties to read
         accepted = self.detection.accepted(work, found, self.min_confidence, sentences)
         made = (self._from_detector(work, f) for f in accepted)
-        return [c for c in made if c is not None]
+        coded = {_what(c) for c in found}  # a rule's event at another word of the sentence
+        return [c for c in made if c is not None and _what(c) not in coded]
 
     def _from_detector(self, work: Work, found: detector.Found) -> Candidate | None:
         sentence = work.article.sentences[found.sentence]
@@ -515,6 +523,11 @@ def _dedupe(found: list[Candidate]) -> list[Candidate]:
 
 def _who(c: Candidate) -> tuple[Any, ...]:
     return c.sentence.index, c.type, c.mode, tuple(sorted(_key(a) for a in c.actors))
+
+
+def _what(c: Candidate) -> tuple[Any, ...]:
+    """The event a candidate states, whatever its mode: sentence, type, actors, recipients."""
+    return c.sentence.index, c.type, _who(c)[3], _recipients(c)
 
 
 def _recipients(c: Candidate) -> frozenset[str]:

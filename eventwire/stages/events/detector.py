@@ -1,4 +1,4 @@
-"""The event detector: for each candidate (:mod:`events_candidates`), no event or a PLOVER type.
+"""The event detector: for each candidate (:mod:`.candidates`), no event or a PLOVER type.
 
 A multinomial logistic regression over
 
@@ -35,8 +35,8 @@ from eventwire.classifier import WordVectors, _models_dir, load_word_vectors
 from eventwire.errors import EventwireError
 from eventwire.resources import Resources
 from eventwire.stages import Work
-from eventwire.stages.events_candidates import Cand, CandidateWords, candidate_words, candidates
-from eventwire.stages.events_lexicon import Lexicon, lexicon
+from eventwire.stages.events.candidates import Cand, CandidateWords, candidate_words, candidates
+from eventwire.stages.events.lexicon import Lexicon, lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Token

@@ -1,4 +1,4 @@
-"""Modality refinements on top of the cue walk (:func:`events_cues.modality`).
+"""Modality refinements on top of the cue walk (:func:`eventwire.stages.events.cues.modality`).
 
 The cue walk finds negation, conditions, futures, history and progressives from the words
 around a trigger. Three patterns it misses are corrected here from
@@ -18,7 +18,7 @@ from importlib import resources as pkg_resources
 from typing import TYPE_CHECKING, Any
 
 from eventwire.errors import EventwireError
-from eventwire.stages.events_lexicon import verbal
+from eventwire.stages.events.lexicon import verbal
 
 if TYPE_CHECKING:
     from spacy.tokens import Token

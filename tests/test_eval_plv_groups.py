@@ -130,3 +130,15 @@ def test_grouped_folds_on_plv_train(shared: Path) -> None:
     assert plv_groups.grouped_folds(rows.marked, 5) == split
     assert len(split.folds) == 5 and all(split.folds)
     assert sum(len(g) for g in split.groups) == len(rows.marked) == 1050
+
+
+@pytest.mark.shared
+@pytest.mark.timeout(900)
+def test_grouped_cv5_gate(shared: Path) -> None:
+    """Gate: 5-fold grouped CV on PLV_train (the selection-free figure) against its floor."""
+    from eventwire.eval import gate
+
+    grouped = next(g for g in gate.GATES if g.kwargs.get("split") == "grouped")
+    rows = gate.measure(grouped, gate.floors(), shared)
+    assert [r["floor_key"] for r in rows] == ["plv_grouped_cv5_macro_f1"]
+    assert rows[0]["ok"], rows[0]

@@ -592,9 +592,12 @@ def eval_plv(
     seed: int = 0, as_json: JsonOpt = False,
     mode: Annotated[str, typer.Option(help="default | accurate (needs the accurate extra)")]
     = "default",
+    split: Annotated[str, typer.Option(
+        help="with --cv: stratified (seeded) | grouped (no near-duplicate sentence or actor "
+             "string shared across folds: the selection-free estimate)")] = "stratified",
 ) -> None:
     """PLOVER event types on a PLV TSV (marked_sentence -> gold_root)."""
-    _eval("plv", as_json, str(path), cv=cv, seed=seed, mode=mode)
+    _eval("plv", as_json, str(path), cv=cv, seed=seed, mode=mode, split=split)
 
 
 @eval_app.command("petr")

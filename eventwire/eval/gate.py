@@ -48,6 +48,8 @@ def _article_floors(split: str) -> dict[str, str]:
 GATES = (
     Gate("plv (5-fold CV)", "plv", ("gold/plv/PLV_train.tsv",), {"cv": 5, "seed": 0},
          {"plv_cv5_macro_f1": "macro_f1"}),
+    Gate("plv (5-fold grouped CV)", "plv", ("gold/plv/PLV_train.tsv",),
+         {"cv": 5, "seed": 0, "split": "grouped"}, {"plv_grouped_cv5_macro_f1": "macro_f1"}),
     Gate("petr", "petr", ("gold/petr2-gsr/PETR2_GSR_validation.xml",), prefix="petr_"),
     Gate("quotes (PolNeAR dev)", "quotes", ("gold/polnear/dev",), {},
          {"quotes_dev_f1": "f1"}),

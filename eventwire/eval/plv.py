@@ -7,8 +7,10 @@ is never read. Where the gold uses the merged class YIELD, CONCEDE and RETREAT p
 count as YIELD.
 
 Without ``cv`` the shipped model is scored on the file; with ``cv=k`` the model is retrained on
-k stratified folds (seeded) with the same code that builds the shipped model
-(:func:`eventwire.classifier.fit`) and the out-of-fold predictions are scored.
+k folds with the same code that builds the shipped model (:func:`eventwire.classifier.fit`)
+and the out-of-fold predictions are scored. ``split`` "stratified" (the default) makes seeded
+stratified folds; "grouped" makes the selection-free folds of :mod:`eventwire.eval.plv_groups`
+(no test fold shares a near-duplicate sentence or an actor string with its training folds).
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from eventwire import classifier, ontology
 from eventwire.errors import EventwireError
+from eventwire.eval import plv_groups
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 INPUT_COLUMN = "marked_sentence"
 GOLD_COLUMN = "gold_root"
+SPLITS = ("stratified", "grouped")
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,17 @@ def predict(clf: classifier.EventTypeClassifier, rows: Rows) -> list[str]:
 
 
 def run(path: str, cv: int | None = None, seed: int = 0, mode: str = "default",
-        ) -> dict[str, Any]:
+        split: str = "stratified") -> dict[str, Any]:
     """Scores the shipped model on ``path`` or, with ``cv=k``, k-fold cross-validation on it.
 
-    ``mode`` "accurate" uses the optional model with sentence embeddings (needs torch).
+    ``mode`` "accurate" uses the optional model with sentence embeddings (needs torch);
+    ``split`` is "stratified" or "grouped" (see the module docstring), used with ``cv`` only.
     """
+    if split not in SPLITS:
+        raise EventwireError("E505", f"unknown split {split!r}",
+                             f"use --split {' or --split '.join(SPLITS)}")
     rows = read_tsv(path)
+    groups: dict[str, object] | None = None
     if cv is None:
         name = classifier.ACCURATE_NAME if mode == "accurate" else classifier.MODEL_NAME
         classifier.settings_for(mode)  # rejects an unknown mode
@@ -97,29 +106,43 @@ def run(path: str, cv: int | None = None, seed: int = 0, mode: str = "default",
         seconds = time.perf_counter() - started
         model = clf.trained.provenance
     else:
-        pred, seconds = _cross_validate(rows, cv, seed, classifier.settings_for(mode))
-        model = {"trained_on": f"{cv}-fold cross-validation folds of {path}", "seed": seed}
+        folds, groups = make_folds(rows, cv, seed, split)
+        pred, seconds = _cross_validate(rows, folds, seed, classifier.settings_for(mode))
+        model = {"trained_on": f"{cv}-fold {split} cross-validation folds of {path}",
+                 "seed": seed}
     result = score(rows.gold, pred)
     result.update({
         "file": str(path), "skipped": rows.skipped, "mode": "cv" if cv else "shipped",
         "model_mode": mode, "cv": cv, "seed": seed, "model": model,
+        "split": split if cv else None, "groups": groups,
         "predict_seconds": round(seconds, 3),
         "pairs_per_second": round(len(pred) / seconds, 1) if seconds > 0 else None,
     })
     return result
 
 
-def _cross_validate(rows: Rows, k: int, seed: int, settings: classifier.Settings,
-                    ) -> tuple[list[str], float]:
+def make_folds(rows: Rows, k: int, seed: int, split: str,
+               ) -> tuple[list[list[int]], dict[str, object] | None]:
+    """The test rows of each fold, and the group statistics of a grouped split."""
     from sklearn.model_selection import StratifiedKFold
 
     if k < 2:
         raise EventwireError("E504", f"--cv must be at least 2, not {k}", "use --cv 5")
+    if split == "grouped":
+        grouped = plv_groups.grouped_folds(rows.marked, k)
+        return grouped.folds, grouped.stats()
+    folds = StratifiedKFold(k, shuffle=True, random_state=seed)
+    return [test.tolist() for _, test in folds.split(rows.marked, rows.gold)], None
+
+
+def _cross_validate(rows: Rows, folds: list[list[int]], seed: int,
+                    settings: classifier.Settings) -> tuple[list[str], float]:
     pred = [""] * len(rows.gold)
     seconds = 0.0
-    folds = StratifiedKFold(k, shuffle=True, random_state=seed)
     extras = classifier.Extras().ready(settings)  # loaded once, shared by the folds
-    for train, test in folds.split(rows.marked, rows.gold):
+    for test in folds:
+        held = set(test)
+        train = [i for i in range(len(rows.gold)) if i not in held]
         clf = classifier.fit([rows.marked[i] for i in train], [rows.gold[i] for i in train],
                              settings=settings, seed=seed, extras=extras)
         part = Rows([rows.marked[i] for i in test], [rows.gold[i] for i in test], 0)
@@ -155,13 +178,18 @@ def render(result: dict[str, Any], console: Console) -> None:
     """Human tables: headline figures, per-class figures, confusion matrix."""
     from rich.table import Table
 
-    how = (f"{result['cv']}-fold cross-validation, seed {result['seed']}"
-           if result["mode"] == "cv" else "shipped model")
+    how = (f"{result['cv']}-fold {result.get('split') or 'stratified'} cross-validation, "
+           f"seed {result['seed']}" if result["mode"] == "cv" else "shipped model")
     how += f", {result.get('model_mode', 'default')} mode"
     console.print(f"[bold]PLV event types[/bold] {result['file']} ({how}): n={result['n']}, "
                   f"skipped={result['skipped']}")
     console.print(f"accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
                   f"{result['pairs_per_second']} pairs/s")
+    if result.get("groups"):
+        g = result["groups"]
+        console.print(f"groups {g['groups']} (largest {g['largest_group']}, "
+                      f"{g['singleton_groups']} single rows); fold sizes "
+                      f"{', '.join(map(str, g['fold_sizes']))}")
     table = Table("type", "precision", "recall", "F1", "support")
     for label, m in result["per_class"].items():
         table.add_row(label, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",

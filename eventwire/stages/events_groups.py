@@ -14,12 +14,10 @@ Reads ``article.events`` (participants, place). Writes event participants.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
-from importlib import resources as pkg_resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from eventwire.errors import EventwireError
+from eventwire.data import read_toml
 from eventwire.ids import actor_key, group_key
 from eventwire.model import Actor, Event
 from eventwire.resources import Resources
@@ -41,7 +39,7 @@ class GroupRules:
 
     @classmethod
     def load(cls) -> GroupRules:
-        raw = _read()
+        raw = read_toml(DATA_FILE, "E039")
         target = raw["protest_target"]
         return cls(frozenset(raw["local"]["sectors"]), frozenset(target["types"]),
                    frozenset(target["preps"]), frozenset(target["verbs"]),
@@ -126,15 +124,6 @@ def _drop_repeats(event: Event) -> None:
     keys = {a.key for a in event.actors}
     event.recipients = [r for r in event.recipients if r.key not in keys]
 
-
-def _read() -> dict[str, Any]:
-    path = pkg_resources.files("eventwire").joinpath(DATA_FILE)
-    try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise EventwireError(
-            "E039", f"data file {DATA_FILE} cannot be read: {exc}",
-            "reinstall eventwire or fix eventwire/data/actors/groups.toml") from exc
 
 
 def build(res: Resources) -> EventGroups:

@@ -12,12 +12,10 @@ way for talks").
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from importlib import resources as pkg_resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from eventwire.errors import EventwireError
+from eventwire.data import read_toml
 from eventwire.stages.events.lexicon import verbal
 
 if TYPE_CHECKING:
@@ -42,7 +40,7 @@ class Modality:
 
     @classmethod
     def load(cls) -> Modality:
-        raw = _read()
+        raw = read_toml(DATA_FILE, "E038")
         on, fu, pa = raw["ongoing"], raw["future"], raw["past_clause"]
         return cls(frozenset(on["perfect_aux"]), frozenset(on["period_preps"]),
                    frozenset(on["period_marks"]), frozenset(on["period_words"]),
@@ -118,12 +116,3 @@ def clause_verb(tok: Token) -> Token:
         cur = cur.head
     return cur
 
-
-def _read() -> dict[str, Any]:
-    path = pkg_resources.files("eventwire").joinpath(DATA_FILE)
-    try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise EventwireError(
-            "E038", f"events data file {DATA_FILE} cannot be read: {exc}",
-            "reinstall eventwire or fix eventwire/data/events/modality.toml") from exc

@@ -9,12 +9,10 @@ but no actor covers ("he", "the sides") is not unknown but unresolved: no event 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from importlib import resources as pkg_resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from eventwire.errors import EventwireError
+from eventwire.data import read_toml
 from eventwire.ids import actor_key, group_key
 from eventwire.model import Actor
 from eventwire.stages.events import args as args
@@ -50,7 +48,7 @@ class Participants:
 
     @classmethod
     def load(cls) -> Participants:
-        raw = _read()
+        raw = read_toml(DATA_FILE, "E037")
         return cls(frozenset(raw["unknown_actor"]["types"]), str(raw["unknown_actor"]["name"]),
                    frozenset(raw["victims"]["verbs"]), frozenset(raw["victims"]["preps"]),
                    frozenset(raw["victims"]["intransitive"]),
@@ -205,12 +203,3 @@ def unknown_actor(name: str = "Unknown") -> Actor:
     return Actor(name, None, None, None, UNKNOWN_KIND, key=actor_key(UNKNOWN_KIND, None, name),
                  unknown=True)
 
-
-def _read() -> dict[str, Any]:
-    path = pkg_resources.files("eventwire").joinpath(DATA_FILE)
-    try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise EventwireError(
-            "E037", f"events data file {DATA_FILE} cannot be read: {exc}",
-            "reinstall eventwire or fix eventwire/data/events/participants.toml") from exc

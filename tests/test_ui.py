@@ -106,6 +106,8 @@ def marked_text(page: Any) -> str:
 def test_events_filter_then_evidence(page: Any, base_url: str) -> None:
     visit(page, base_url, "#/events")
     assert page.locator("#events-table tbody tr").count() == 12
+    summary = page.locator("#events-summary").inner_text()
+    assert "12 events match" in summary and "null" not in summary  # nothing hidden: no note
     shot(page, "events")
     page.fill("#f-actor", "RUS")
     page.select_option("#f-type", "CONSULT")

@@ -54,11 +54,12 @@ export async function render(view, _arg, params, ctx) {
 function showSummary(node, total, filters, hidden) {
   clear(node);
   const json = `/api/events${qs({ ...filters, limit: 1000 })}`;
-  node.append(
+  node.append(...[
     h("span", { class: "count" }, `${fmtNumber(total)} ${total === 1 ? "event" : "events"} match`),
     filters.raw ? h("span", { class: "muted" }, " (every report)") : h("span", { class: "muted" }, " (one row per event; reports of the same event are grouped)"),
     hiddenNote(hidden),
-    h("a", { class: "json-link", href: json, target: "_blank", rel: "noopener" }, "Open as JSON"));
+    h("a", { class: "json-link", href: json, target: "_blank", rel: "noopener" }, "Open as JSON"),
+  ].filter(Boolean));  // no hidden note when nothing is hidden
 }
 
 function table(events, sort, filters, ctx) {

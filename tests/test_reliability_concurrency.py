@@ -41,7 +41,8 @@ pytest_plugins = ["corpus_fixtures"]
 
 READ_EVERY = 0.2
 REQUEST_TIMEOUT = 30
-READS = ("/api/events?raw=true&total=true&limit=20", "/api/stats")
+# modality=all: every stored event, not only the default "happened" view
+READS = ("/api/events?raw=true&total=true&limit=20&modality=all", "/api/stats?modality=all")
 
 
 def free_port() -> int:

@@ -8,7 +8,8 @@ Training data:
   (article offsets; ``events: []`` = a negative sentence). Each annotated article is segmented,
   its annotated sentences parsed and read by the actors stage and the events stage's rule path
   (detector off), as at run time; every candidate (stages/events/candidates.py) inside an
-  annotated sentence is an example: the annotated type where the candidate's word (or its light verb) overlaps an annotated trigger, else NONE.
+  annotated sentence is an example: the annotated type where the candidate's word (or its
+  light verb) overlaps an annotated trigger, else NONE.
 - PLV_train (``../shared/gold/plv/PLV_train.tsv``, for the type part): for each row, the
   candidate that governs both marked spans (their lowest common head that is a candidate)
   gets the gold type (YIELD split into CONCEDE/RETREAT by the classifier's rule); the other

@@ -133,13 +133,7 @@ def on_write(conn: Connection, articles: Sequence[Article],
     stored ``articles``, then clusters for their events; returns how many new reports
     joined a cluster of more than one report."""
     _store_signatures(conn, articles, fingerprints, signatures)
-    keys = [dedupe.key_of(e, a.published) for a in articles
-            for e in {e.id: e for e in a.events}.values()]
-    if not keys:
-        return 0
-    conn.execute(K.insert(), [_key_row(k) for k in keys])
-    _lock(conn)
-    return _link(conn, keys)
+    return rekey(conn, articles)
 
 
 def rekey(conn: Connection, articles: Sequence[Article]) -> int:

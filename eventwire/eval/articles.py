@@ -32,6 +32,7 @@ from eventwire.model import Actor, Article, Event
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from eventwire.pipeline import Pipeline
     from eventwire.resources import Resources
 
 REQUIRED = ("corpus", "line", "article_id", "events")
@@ -193,6 +194,16 @@ def corpus_article(record: Mapping[str, Any], origin: str, res: Resources) -> Ar
     return replace(article, id=str(record.get("id") or article.id), text=str(record["text"]))
 
 
+def code_record(pipe: Pipeline, record: Mapping[str, Any], origin: str,
+                res: Resources) -> Article:
+    """One corpus record coded as it stands; a pipeline failure is raised as its coded error."""
+    result = pipe.process([corpus_article(record, origin, res)])
+    if result.failures:
+        f = result.failures[0]
+        raise EventwireError(f.code, f.reason, f.hint)
+    return result.articles[0]
+
+
 def code(items: Sequence[GoldArticle], res: Resources,
          on_article: Progress | None = None) -> list[Article]:
     """Each gold article coded by the configured pipeline, in order."""
@@ -201,11 +212,7 @@ def code(items: Sequence[GoldArticle], res: Resources,
     pipe = Pipeline(res)
     coded = []
     for item in items:
-        result = pipe.process([corpus_article(item.record, item.source, res)])
-        if result.failures:
-            f = result.failures[0]
-            raise EventwireError(f.code, f.reason, f.hint)
-        coded.append(result.articles[0])
+        coded.append(code_record(pipe, item.record, item.source, res))
         if on_article:
             on_article(item.gold["article_id"])
     return coded

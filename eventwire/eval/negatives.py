@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eventwire.errors import EventwireError
-from eventwire.eval.articles import corpus_article, eval_resources
+from eventwire.eval.articles import code_record, eval_resources
 from eventwire.model import Article
 
 if TYPE_CHECKING:
@@ -82,11 +82,7 @@ def code(picks: list[Pick], res: Resources,
     pipe = Pipeline(res)
     coded = []
     for pick in picks:
-        result = pipe.process([corpus_article(pick.record, f"{pick.corpus}:{pick.line}", res)])
-        if result.failures:
-            f = result.failures[0]
-            raise EventwireError(f.code, f.reason, f.hint)
-        coded.append(result.articles[0])
+        coded.append(code_record(pipe, pick.record, f"{pick.corpus}:{pick.line}", res))
         if on_article:
             on_article(pick.record["id"])
     return coded

@@ -51,7 +51,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -ra --durations=15
 
 lint: $(STAMP)
-	$(BIN)/ruff check eventwire tests bench training
+	$(BIN)/ruff check eventwire tests bench training eval
 	$(BIN)/mypy eventwire
 
 bench: $(STAMP)

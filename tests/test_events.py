@@ -358,3 +358,27 @@ def test_reference_article(shared, resources):
     assert any(a.code == "AFG" and a.sector == "REB" for e in taliban for a in e.actors)
     assert any(e.type == "SUPPORT" and codes(e.actors) == {"RUS"} and "TKM" in codes(e.recipients)
                for e in art.events)
+
+
+@pytest.mark.timeout(30)
+def test_a_detector_event_that_restates_another_is_dropped():
+    from types import SimpleNamespace
+
+    from eventwire.stages.events import Candidate, _dedupe
+
+    sentence = SimpleNamespace(index=3)
+    envoy = Actor(name="the envoy", code="UN", kind="igo", key="igo:UN")
+    albania = Actor(name="Albania", code="ALB", key="country:ALB")
+    serbia = Actor(name="Serbia", code="SRB", key="country:SRB")
+
+    def cand(i: int, actors, recipients, by: str, p: float, type_: str = "CONSULT"):
+        return Candidate(sentence, SimpleNamespace(i=i), None, type_, actors, recipients,
+                         "asserted", None, [], {"decided_by": by}, p)
+
+    rule = cand(2, [envoy], [albania], "rules", 0.8)
+    again = cand(7, [albania], [], "detector", 0.9)       # a party in common: the same meeting
+    other = cand(9, [serbia], [], "detector", 0.7)        # no party in common: kept
+    typed = cand(11, [albania], [], "detector", 0.9, "AGREE")  # another type: kept
+    assert _dedupe([rule, again, other, typed]) == [rule, other, typed]
+    weaker = cand(12, [serbia, albania], [], "detector", 0.6)
+    assert weaker not in _dedupe([other, weaker])  # the more confident detector event stays

@@ -106,3 +106,21 @@ def test_detector_off_by_config() -> None:
 
     res = Resources(config.load(overrides={"events": {"detector": "off"}}))
     assert det.detection(res) is None
+
+
+@pytest.mark.timeout(60)
+def test_threshold_from_config() -> None:
+    from eventwire import config
+    from eventwire.resources import Resources
+
+    shipped = det.detection(Resources(config.load()))
+    assert shipped is not None
+    tuned = det.detection(Resources(config.load(overrides={"events": {
+        "detector_threshold": 0.42}})))
+    assert tuned is not None and tuned.model.threshold == 0.42
+    assert shipped.model.threshold == det.load().threshold  # "model" keeps the saved one
+    for bad in (0, 1.5, "high", True):
+        res = Resources(config.load(overrides={"events": {"detector_threshold": bad}}))
+        with pytest.raises(EventwireError) as err:
+            det.detection(res)
+        assert err.value.code == "E048" and "detector_threshold" in err.value.args[0]

@@ -153,15 +153,27 @@ class Events:
         idx = args.index_mentions(work.docs[found.sentence], mentions, sentence.span.start,
                                   self.words)
         tok, type_ = found.cand.token, found.type
+        if self._vetoed(tok):
+            return None
         sense = self._detected_sense(tok, type_)
         actors, recipients = _resolve(self._roles(tok, sense, idx), idx, sense.sym)
         if not actors or not any(_grounded(a) for a in actors + recipients) or (
                 (self.onto.types[type_].recipient_required or sense.needs_recipient)
                 and not recipients and len(actors) < 2):
             return None  # the lexicon's sense still says what the word needs
+        if len(actors) + len(recipients) < 2:
+            lone = self._lone(sense, type_)  # "visited a hospital": a meeting with whom?
+            if lone is None or lone in self.lex.words("detector_two_parties", "types"):
+                return None
+            type_ = lone
+        doc = work.docs[found.sentence]
+        if cues.business(doc, self.lex) and not any(cues.political(a, self.lex)
+                                                    for a in actors + recipients):
+            return None  # a company's or a market's move, as the rule path weighs it
         modality = cues.modality(found.cand.light or tok, self.lex)
         if modality == "asserted" and cues.past_year(tok, work.scratch.get("events.ref_year")):
             modality = "historical"
+        modality = self.modal.refine(tok, modality)
         basis = {"trigger": self.lex.lemma(tok), "rule": None, "decided_by": "detector",
                  "detector": round(found.probability, 3)}
         return Candidate(sentence, tok, sense, type_, actors, recipients, modality,
@@ -202,9 +214,7 @@ class Events:
     def _candidate(self, sentence: Sentence, tok: Token, idx: args.Mentions,
                    ref_year: int | None = None) -> Candidate | None:
         sense = self._sense(tok)
-        if sense is None or self._subsumes(tok) or args.role_complement(tok, self.words) \
-                or args.undone(tok, self.words) or self._accident(tok) \
-                or cues.sport(cues.clause_of(tok), self.lex):
+        if sense is None or self._vetoed(tok):
             return None
         gov = cues.governor(tok, self.lex, sense.type)
         refuser = None if gov else self._refuser(tok, sense)
@@ -294,6 +304,14 @@ class Events:
         said = [idx.actors[m] for m in args.subject_of(rep, idx, self.words)]
         codes = {a.code or a.country for a in actors} - {None}
         return any((s.code or s.country) in codes for s in said)
+
+    def _vetoed(self, tok: Token) -> bool:
+        """The rules that say a word states no event of its own, for the rule path and the
+        detector alike: a light or governing verb over a trigger, a role noun ("the
+        envoy"), an act undone ("lifting sanctions"), an accident's toll, sport."""
+        return self._subsumes(tok) or args.role_complement(tok, self.words) \
+            or args.undone(tok, self.words) or self._accident(tok) \
+            or cues.sport(cues.clause_of(tok), self.lex)
 
     def _accident(self, tok: Token) -> bool:
         """A killing that follows from an accident ("the aircraft crashed, killing 36")."""
@@ -509,7 +527,8 @@ def _dedupe(found: list[Candidate]) -> list[Candidate]:
     """One event per (sentence, type, actors, recipients): the most confident one; an event
     whose recipients are a subset of another's with the same type, mode and actors in the
     same sentence is that event again ("ambushed an army patrol, killing two soldiers and
-    wounding five" -> no third event without a recipient)."""
+    wounding five" -> no third event without a recipient); a detector event that restates
+    another (:func:`_restates`) is dropped."""
     best: dict[tuple[Any, ...], Candidate] = {}
     for c in found:
         k = (*_who(c), tuple(sorted(_key(a) for a in c.recipients)))
@@ -518,7 +537,24 @@ def _dedupe(found: list[Candidate]) -> list[Candidate]:
     kept = [c for c in best.values() if not any(
         o is not c and _who(o) == _who(c) and _recipients(c) < _recipients(o)
         for o in best.values())]
+    kept = [c for c in kept if not any(_restates(c, o) for o in kept)]
     return sorted(kept, key=lambda c: (c.sentence.index, c.trigger.i))
+
+
+def _restates(c: Candidate, o: Candidate) -> bool:
+    """``c``, found by the detector, is ``o`` told again: same sentence and type, a party in
+    common, and ``o`` is the rules' event or a more confident detector one ("traveled to
+    Albania where he met Albanian leaders" is one meeting)."""
+    if c is o or c.basis.get("decided_by") != "detector" or c.type != o.type \
+            or c.sentence.index != o.sentence.index or not _parties(c) & _parties(o):
+        return False
+    if o.basis.get("decided_by") != "detector":
+        return True
+    return (o.confidence, -o.trigger.i) > (c.confidence, -c.trigger.i)
+
+
+def _parties(c: Candidate) -> set[str]:
+    return {_key(a) for a in c.actors + c.recipients}
 
 
 def _who(c: Candidate) -> tuple[Any, ...]:

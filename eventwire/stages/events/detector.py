@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,7 @@ MODEL_NAME = "event_detector"
 RESOURCE = "events.detector"
 NONE = "NONE"
 MODALS = frozenset({"will", "would", "may", "might", "could", "should", "must", "can", "shall"})
+NAMED = frozenset({"GPE", "NORP", "ORG", "PERSON", "LOC", "FAC"})
 ENTITY_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "agent", "poss", "pobj", "attr",
                          "dative", "npadvmod", "appos", "compound"})
 
@@ -68,8 +69,11 @@ def features(cand: Cand, lex: Lexicon, hint: RuleHint | None = None) -> list[str
              f"head={tok.head.lemma_.lower()}", f"head_dep={tok.head.dep_}"]
     if cand.light is not None:
         feats += ["kind=light", f"light={cand.light.lemma_.lower()}"]
-    feats += _voice_and_modality(cand)
+    voice = _voice_and_modality(cand)
+    feats += voice
     feats += _dependents(tok)
+    feats += _conjoined(cand, "passive" in voice)
+    feats += _sentence(tok)
     feats += _lexicon_hits(tok, lex)
     if hint is not None:
         feats += [f"rule:{hint.type}", f"rule_kept={hint.kept}"]
@@ -104,6 +108,31 @@ def _dependents(tok: Token) -> list[str]:
             for g in c.children:
                 if g.dep_ == "pobj":
                     out.append(f"prep:{c.lower_}:{g.ent_type_ or g.pos_}")
+    return out
+
+
+def _conjoined(cand: Cand, passive: bool) -> list[str]:
+    """The trigger's lemma joined with its voice, its dependency label, its subject's head word
+    and each preposition it takes ("attack+on", "talks+between", "kill+passive")."""
+    tok, lemma = cand.token, cand.lemma
+    out = [f"lemma_dep={lemma}:{tok.dep_}", f"lemma_voice={lemma}:{int(passive)}"]
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            out.append(f"subj={c.ent_type_ or c.lemma_.lower()}")
+            out.append(f"lemma_subj={lemma}:{c.ent_type_ or c.pos_}")
+        elif c.dep_ in ("prep", "agent"):
+            out.append(f"lemma_prep={lemma}:{c.lower_}")
+    return out
+
+
+def _sentence(tok: Token) -> list[str]:
+    """How many names of states, groups, organisations and people the sentence (the parsed
+    doc) holds: 0, 1 or 2+; and whether it is a question."""
+    doc = tok.doc
+    names = sum(1 for e in doc.ents if e.label_ in NAMED)
+    out = [f"names={min(names, 2)}"]
+    if doc.text.rstrip().endswith("?"):
+        out.append("question")
     return out
 
 
@@ -286,6 +315,18 @@ class Detection:
         return out
 
 
+def _tuned(model: Detector, res: Resources) -> Detector:
+    """The model with ``[events] detector_threshold`` applied ("model" keeps its own)."""
+    value = res.cfg["events"].get("detector_threshold", "model")
+    if value == "model":
+        return model
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
+        raise EventwireError("E048", f"[events] detector_threshold = {value!r} is neither "
+                             "\"model\" nor a probability between 0 and 1",
+                             "set it to \"model\" or a number such as 0.7")
+    return replace(model, threshold=float(value))
+
+
 def detection(res: Resources) -> Detection | None:
     """The configured detector, or None when ``[events] detector = "off"`` (or "default" and
     no detector is installed; "on" raises E046 then)."""
@@ -293,7 +334,8 @@ def detection(res: Resources) -> Detection | None:
     if choice == "off":
         return None
     try:
-        return res.get(RESOURCE, lambda r: Detection(load(), lexicon(r), candidate_words(r)))
+        return res.get(RESOURCE, lambda r: Detection(_tuned(load(), r), lexicon(r),
+                                                     candidate_words(r)))
     except EventwireError as exc:
         if choice == "default" and exc.code == "E046":
             return None

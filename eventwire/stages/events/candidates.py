@@ -73,7 +73,10 @@ def candidates(doc: Doc | Sequence[Token], words: CandidateWords) -> list[Cand]:
     """Every candidate of a parsed sentence, in token order."""
     found: list[Cand] = []
     lit: set[int] = set()
+    nouns: list[Token] = []
     for tok in doc:
+        if tok.pos_ in ("NOUN", "PROPN"):
+            nouns.append(tok)
         if not _verb_head(tok, words):
             continue
         noun = _light_object(tok, words)
@@ -82,9 +85,7 @@ def candidates(doc: Doc | Sequence[Token], words: CandidateWords) -> list[Cand]:
             lit.add(noun.i)
         elif tok.lemma_.lower() not in words.skip_verbs:
             found.append(Cand(tok, "verb"))
-    for tok in doc:
-        if tok.i not in lit and event_noun(tok, words):
-            found.append(Cand(tok, "noun"))
+    found += [Cand(tok, "noun") for tok in nouns if tok.i not in lit and event_noun(tok, words)]
     return sorted(found, key=lambda c: c.token.i)
 
 

@@ -39,7 +39,7 @@ from eventwire.stages.events.candidates import Cand, CandidateWords, candidate_w
 from eventwire.stages.events.lexicon import Lexicon, lexicon
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 FORMAT = "eventwire.event_detector.v1"
 MODEL_NAME = "event_detector"
@@ -62,8 +62,10 @@ class RuleHint:
     kept: bool = False
 
 
-def features(cand: Cand, lex: Lexicon, hint: RuleHint | None = None) -> list[str]:
-    """The sparse features of one candidate (strings; see the module docstring)."""
+def features(cand: Cand, lex: Lexicon, hint: RuleHint | None = None,
+             sentence: list[str] | None = None) -> list[str]:
+    """The sparse features of one candidate (strings; see the module docstring);
+    ``sentence``: :func:`sentence_features` of its doc, where the caller has them already."""
     tok = cand.token
     feats = [f"lemma={cand.lemma}", f"kind={cand.kind}", f"pos={tok.pos_}", f"dep={tok.dep_}",
              f"head={tok.head.lemma_.lower()}", f"head_dep={tok.head.dep_}"]
@@ -73,7 +75,7 @@ def features(cand: Cand, lex: Lexicon, hint: RuleHint | None = None) -> list[str
     feats += voice
     feats += _dependents(tok)
     feats += _conjoined(cand, "passive" in voice)
-    feats += _sentence(tok)
+    feats += sentence if sentence is not None else sentence_features(tok.doc)
     feats += _lexicon_hits(tok, lex)
     if hint is not None:
         feats += [f"rule:{hint.type}", f"rule_kept={hint.kept}"]
@@ -125,10 +127,9 @@ def _conjoined(cand: Cand, passive: bool) -> list[str]:
     return out
 
 
-def _sentence(tok: Token) -> list[str]:
+def sentence_features(doc: Doc) -> list[str]:
     """How many names of states, groups, organisations and people the sentence (the parsed
     doc) holds: 0, 1 or 2+; and whether it is a question."""
-    doc = tok.doc
     names = sum(1 for e in doc.ents if e.label_ in NAMED)
     out = [f"names={min(names, 2)}"]
     if doc.text.rstrip().endswith("?"):
@@ -152,10 +153,17 @@ def dense(cand: Cand, vectors: WordVectors) -> np.ndarray:
 
 
 def _vector(tok: Token | None, vectors: WordVectors) -> np.ndarray:
+    """The word's vector (its lemma's where the word is not in the table; zeros where
+    neither is), normalised as ``vectors.mean([word])`` does, without building a list."""
     if tok is None:
         return np.zeros(vectors.dim, np.float32)
-    return vectors.mean([tok.lower_]) if tok.lower_ in vectors.index else vectors.mean(
-        [tok.lemma_.lower()])
+    row = vectors.index.get(tok.lower_)
+    if row is None:
+        row = vectors.index.get(tok.lemma_.lower())
+    if row is None:
+        return np.zeros(vectors.dim, np.float32)
+    v = vectors.matrix[row]
+    return v / (float(np.linalg.norm(v)) or 1.0)
 
 
 @dataclass
@@ -296,9 +304,12 @@ class Detection:
         """(sentence index, candidate, sparse features, dense features) of each candidate."""
         out = []
         for index in sentences:
-            for cand in candidates(work.docs[index], self.words):
-                out.append((index, cand, features(cand, self.lex, hints.get((index, cand.token.i))),
-                            dense(cand, self.model.vectors)))
+            doc = work.docs[index]
+            found = candidates(doc, self.words)
+            whole = sentence_features(doc) if found else []
+            for cand in found:
+                out.append((index, cand, features(cand, self.lex, hints.get((index, cand.token.i)),
+                                                  whole), dense(cand, self.model.vectors)))
         return out
 
     def accepted(self, work: Work, found: Sequence[Any], min_confidence: float,

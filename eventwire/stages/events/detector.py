@@ -8,6 +8,8 @@ A multinomial logistic regression over
   the trigger lexicon's types for the word (``lex:ASSAULT``: the lexicon is a feature here,
   not a gate), and, where the rule path made a candidate of that word, its type, whether it
   reached the stage's minimum confidence and the pair classifier's type (``rule:``, ``pair:``);
+  the lemma joined with its voice, dependency label, subject and prepositions ("talks" with
+  "between"); how many names the sentence holds (0, 1, 2+);
 - dense features: the static word vector of the trigger and of its object
   (``data/models/word_vectors.*``).
 

@@ -29,7 +29,7 @@ from eventwire.stages import Stage, Work
 
 STAGE_ORDER = ("segment", "parse", "actors", "events", "dates", "places", "events_groups",
                "attribution")
-PIPELINE_VERSION = "eventwire-0.2.1"  # bump when coding output changes (stored with every event)
+PIPELINE_VERSION = "eventwire-0.2.2"  # bump when coding output changes (stored with every event)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _COUNTED = ("sentences", "entities", "actors", "times", "places", "quotes", "events")
 

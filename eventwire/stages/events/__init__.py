@@ -174,6 +174,8 @@ class Events:
         if modality == "asserted" and cues.past_year(tok, work.scratch.get("events.ref_year")):
             modality = "historical"
         modality = self.modal.refine(tok, modality)
+        if len(actors) + len(recipients) < 2 and modality in ("future", "hypothetical"):
+            return None  # a lone party's expected act is a forecast ("remains hopeful of a deal")
         basis = {"trigger": self.lex.lemma(tok), "rule": None, "decided_by": "detector",
                  "detector": round(found.probability, 3)}
         return Candidate(sentence, tok, sense, type_, actors, recipients, modality,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from eventwire.budget import Deadline
-from eventwire.model import Article, Span
+from eventwire.model import Actor, Article, Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -42,6 +42,12 @@ class Work:
 
     def offset(self, sentence_index: int) -> int:
         return self.article.sentences[sentence_index].span.start
+
+
+def mentions_in(article: Article, start: int, end: int) -> list[Actor]:
+    """Actor mentions whose span lies inside article characters [start, end)."""
+    return [a for a in article.actors
+            if a.span is not None and start <= a.span.start and a.span.end <= end]
 
 
 def token_span(work: Work, sentence_index: int, item: Token | SpacySpan) -> Span:

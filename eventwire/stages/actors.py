@@ -362,12 +362,6 @@ def actor_forms(res: Resources) -> frozenset[str]:
                      and len(w) > 1 and w.replace("-", "").replace("'", "").isalpha())
 
 
-def mentions_in(article: Article, start: int, end: int) -> list[Actor]:
-    """Actor mentions whose span lies inside article characters [start, end)."""
-    return [a for a in article.actors
-            if a.span is not None and start <= a.span.start and a.span.end <= end]
-
-
 # ---------------------------------------------------------------- sentence analysis
 
 

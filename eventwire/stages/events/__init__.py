@@ -35,7 +35,7 @@ from eventwire.errors import EventwireError
 from eventwire.ids import event_id
 from eventwire.model import Actor, Event, Evidence, Sentence
 from eventwire.resources import Resources
-from eventwire.stages import Work, token_span
+from eventwire.stages import Work, mentions_in, token_span
 from eventwire.stages.events import args as args
 from eventwire.stages.events import cues as cues
 from eventwire.stages.events import detector as detector
@@ -145,9 +145,7 @@ class Events:
 
     def _from_detector(self, work: Work, found: detector.Found) -> Candidate | None:
         sentence = work.article.sentences[found.sentence]
-        mentions = [a for a in work.article.actors
-                    if a.span and sentence.span.start <= a.span.start
-                    and a.span.end <= sentence.span.end]
+        mentions = mentions_in(work.article, sentence.span.start, sentence.span.end)
         if not mentions:
             return None
         idx = args.index_mentions(work.docs[found.sentence], mentions, sentence.span.start,
@@ -161,20 +159,20 @@ class Events:
                 (self.onto.types[type_].recipient_required or sense.needs_recipient)
                 and not recipients and len(actors) < 2):
             return None  # the lexicon's sense still says what the word needs
-        if len(actors) + len(recipients) < 2:
-            lone = self._lone(sense, type_)  # "visited a hospital": a meeting with whom?
-            if lone is None or lone in self.lex.words("detector_two_parties", "types"):
+        lone = len(actors) + len(recipients) < 2
+        if lone:
+            lone_type = self._lone(sense, type_)  # "visited a hospital": a meeting with whom?
+            if lone_type is None or lone_type in self.lex.words("detector_two_parties", "types"):
                 return None
-            type_ = lone
-        doc = work.docs[found.sentence]
-        if cues.business(doc, self.lex) and not any(cues.political(a, self.lex)
-                                                    for a in actors + recipients):
+            type_ = lone_type
+        if cues.business(work.docs[found.sentence], self.lex) \
+                and cues.apolitical(actors + recipients, self.lex):
             return None  # a company's or a market's move, as the rule path weighs it
         modality = cues.modality(found.cand.light or tok, self.lex)
         if modality == "asserted" and cues.past_year(tok, work.scratch.get("events.ref_year")):
             modality = "historical"
         modality = self.modal.refine(tok, modality)
-        if len(actors) + len(recipients) < 2 and modality in ("future", "hypothetical"):
+        if lone and modality in ("future", "hypothetical"):
             return None  # a lone party's expected act is a forecast ("remains hopeful of a deal")
         basis = {"trigger": self.lex.lemma(tok), "rule": None, "decided_by": "detector",
                  "detector": round(found.probability, 3)}
@@ -192,9 +190,7 @@ class Events:
     # -------------------------------------------------------------- candidates
 
     def sentence_candidates(self, work: Work, sentence: Sentence, doc: Doc) -> list[Candidate]:
-        mentions = [a for a in work.article.actors
-                    if a.span and sentence.span.start <= a.span.start
-                    and a.span.end <= sentence.span.end]
+        mentions = mentions_in(work.article, sentence.span.start, sentence.span.end)
         triggers = [tok for tok in doc if self._sense(tok) is not None] \
             if mentions or self.parts.has_crowd(doc) else []
         if not triggers:
@@ -427,8 +423,7 @@ class Events:
             score += w["missing_recipient"]
         if cand.modality in ("negated", "hypothetical"):
             score += w["uncertain"]
-        if is_business and not any(cues.political(a, self.lex)
-                                   for a in cand.actors + cand.recipients):
+        if is_business and cues.apolitical(cand.actors + cand.recipients, self.lex):
             score -= w["business"]
         return _clip(score)
 

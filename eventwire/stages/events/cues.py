@@ -448,6 +448,11 @@ def business(doc: Doc, lex: Lexicon) -> bool:
     return len(lemmas(doc) & set(spec["words"])) >= int(spec.get("min_hits", 2))
 
 
+def apolitical(parties: Sequence[Actor], lex: Lexicon) -> bool:
+    """No party is a political one (see :func:`political`): a company's or a market's move."""
+    return not any(political(a, lex) for a in parties)
+
+
 def political(actor: Actor, lex: Lexicon) -> bool:
     spec: dict[str, Any] = lex.cues["domains"]["business"]
     if actor.sector:

@@ -668,6 +668,10 @@ def _first(out: Any) -> Any:
 VECTORS_NAME = "word_vectors"
 
 
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / (float(np.linalg.norm(v)) or 1.0)
+
+
 class WordVectors:
     """A small table of static word vectors (see ``training/train_event_type.py --vectors``).
 
@@ -688,8 +692,16 @@ class WordVectors:
         rows = [self.index[t] for t in tokens if t in self.index]
         if not rows:
             return np.zeros(self.dim, np.float32)
-        v = self.matrix[rows].mean(axis=0)
-        return v / (float(np.linalg.norm(v)) or 1.0)
+        return _unit(self.matrix[rows].mean(axis=0))
+
+    def word(self, *forms: str) -> np.ndarray:
+        """The first of ``forms`` in the table, as ``mean([form])`` gives it (zeros if none
+        is), without building lists: for one word at a time on a hot path."""
+        for form in forms:
+            row = self.index.get(form)
+            if row is not None:
+                return _unit(self.matrix[row])
+        return np.zeros(self.dim, np.float32)
 
     def features(self, m: Marked, z: Zones) -> np.ndarray:
         """Mean vectors of the stretch between the spans, of the two words before the second

@@ -155,17 +155,11 @@ def dense(cand: Cand, vectors: WordVectors) -> np.ndarray:
 
 
 def _vector(tok: Token | None, vectors: WordVectors) -> np.ndarray:
-    """The word's vector (its lemma's where the word is not in the table; zeros where
-    neither is), normalised as ``vectors.mean([word])`` does, without building a list."""
+    """The word's vector, its lemma's where the word is not in the table (zeros where neither
+    is)."""
     if tok is None:
         return np.zeros(vectors.dim, np.float32)
-    row = vectors.index.get(tok.lower_)
-    if row is None:
-        row = vectors.index.get(tok.lemma_.lower())
-    if row is None:
-        return np.zeros(vectors.dim, np.float32)
-    v = vectors.matrix[row]
-    return v / (float(np.linalg.norm(v)) or 1.0)
+    return vectors.word(tok.lower_, tok.lemma_.lower())
 
 
 @dataclass
